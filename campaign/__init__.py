@@ -1,0 +1,115 @@
+"""The advocacy campaign API: create_app() builds the Flask application."""
+
+import logging
+import os
+import sqlite3
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from campaign import config as settings
+from campaign import hardening
+from campaign.extensions import cors, db, limiter, migrate, rest_api
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    app.config.from_mapping(_api_settings())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", settings.engine_options(app.config))
+    app.json.sort_keys = False
+
+    register_logging(app)
+    register_proxy(app)
+    register_extensions(app)
+    register_blueprints(app)
+    hardening.register(app)
+    register_cli(app)
+    return app
+
+
+def _api_settings() -> dict:
+    return {
+        "API_TITLE": "Advocacy Campaign API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    }
+
+
+def register_logging(app: Flask) -> None:
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+
+def register_proxy(app: Flask) -> None:
+    # Only the declared number of proxies is believed; with none, X-Forwarded-* is ignored.
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    limiter.init_app(app)
+    rest_api.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        supports_credentials=False,
+        expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "ETag"],
+        allow_headers=["Content-Type", "Idempotency-Key", "X-Widget-Key"],
+        max_age=600,
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from campaign.api import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from campaign.cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin); pysqlite's own is too late.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # A write request takes the write lock up front: several gunicorn workers then queue on
+    # busy_timeout instead of failing when a read snapshot must be upgraded to a write.
+    writing = not has_request_context() or request.method in WRITE_METHODS
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -1,0 +1,51 @@
+"""Operator endpoints (liveness, readiness) and the Swagger UI assets served locally."""
+
+from flask import Flask, send_from_directory
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from swagger_ui_bundle import swagger_ui_path
+
+from campaign.errors import DATABASE_RETRY_AFTER, abort
+from campaign.extensions import db, limiter, rest_api
+from schemas.ops import HealthSchema
+
+blp = Blueprint("ops", __name__, description="Operations: liveness and readiness")
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.response(200, HealthSchema)
+    def get(self):
+        """The process is up and answering."""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, description="The database cannot be reached")
+    def get(self):
+        """The process can reach its database and is ready for traffic."""
+        try:
+            db.session.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            db.session.rollback()
+            abort(
+                503,
+                "The database cannot be reached.",
+                slug="database-unavailable",
+                headers={"Retry-After": DATABASE_RETRY_AFTER},
+            )
+        return {"status": "ready"}
+
+
+def swagger_assets(filename: str):
+    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+
+
+def register(app: Flask) -> None:
+    limiter.exempt(blp)
+    rest_api.register_blueprint(blp)
+    app.add_url_rule("/docs/assets/<path:filename>", "swagger_assets", swagger_assets)

@@ -1,0 +1,89 @@
+"""Settings read from the environment, with defaults that run on one machine and no services."""
+
+import os
+import secrets
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "campaign.sqlite3")
+    # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: str) -> str:
+    """The key for hashing client addresses and tokens.
+
+    Without SECRET_KEY one is generated once and kept in the instance folder, so that every
+    worker on this machine and every restart hashes the same way.
+    """
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as fh:
+            return fh.read().strip()
+    except FileNotFoundError:
+        pass
+    os.makedirs(instance_path, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when several workers start at once, the first one's key wins.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as fh:
+            return fh.read().strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the Flask config mapping from os.environ."""
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "DATABASE_POOL_SIZE": _int("DATABASE_POOL_SIZE", 5),
+        "DATABASE_MAX_OVERFLOW": _int("DATABASE_MAX_OVERFLOW", 5),
+        "DATABASE_POOL_TIMEOUT": _int("DATABASE_POOL_TIMEOUT", 10),
+        "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SIGNATURE_RATE_LIMIT": os.environ.get("SIGNATURE_RATE_LIMIT", "10/minute;100/hour"),
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/minute;100/hour"),
+        "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
+        "CORS_ORIGINS": _list("CORS_ORIGINS"),
+        "MAX_BODY_BYTES": _int("MAX_BODY_BYTES", 16 * 1024),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
+        "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
+    }
+
+
+def engine_options(config) -> dict:
+    """SQLAlchemy engine options suited to the configured database."""
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # The sqlite3 timeout is how long a writer waits for another worker's lock.
+        return {"connect_args": {"timeout": 30}}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": config["DATABASE_POOL_SIZE"],
+        "max_overflow": config["DATABASE_MAX_OVERFLOW"],
+        "pool_timeout": config["DATABASE_POOL_TIMEOUT"],
+        "pool_recycle": 1800,
+        "connect_args": {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT"]},
+    }

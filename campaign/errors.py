@@ -1,0 +1,102 @@
+"""RFC 9457 problem documents: the one error handler for every error the service returns."""
+
+import logging
+
+from flask import Response, json, request
+from flask_smorest import Api
+from flask_smorest import abort as _abort
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from schemas.problem import ProblemSchema
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+DATABASE_RETRY_AFTER = "5"
+
+
+def problem_type(slug: str) -> str:
+    return f"urn:campaign-api:problem:{slug}"
+
+
+def abort(status: int, detail: str, *, slug: str | None = None, errors=None, headers=None):
+    """Stop the request with a problem document."""
+    kwargs = {"message": detail}
+    if slug:
+        kwargs["problem_type"] = problem_type(slug)
+    if errors is not None:
+        kwargs["errors"] = errors
+    if headers:
+        kwargs["headers"] = headers
+    _abort(status, **kwargs)
+
+
+def _flatten_validation(messages: dict) -> dict:
+    """webargs nests errors by location ({"json": {...}}); clients want the field map."""
+    flat: dict = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat[location] = fields
+    return flat
+
+
+def _database_unavailable(error: InternalServerError) -> bool:
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, OperationalError | PoolTimeoutError):
+        return True
+    return isinstance(original, DBAPIError) and original.connection_invalidated
+
+
+def problem_response(
+    status: int, title: str, detail: str | None = None, *, headers=None, **extra
+) -> Response:
+    body = {"type": extra.pop("type", "about:blank"), "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    body.update(extra)
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with errors rendered as problem documents."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        headers = {}
+        detail = error.description
+        extra: dict = {}
+        status = error.code or 500
+        title = error.name
+        data = getattr(error, "data", None) or {}
+        if isinstance(error, InternalServerError):
+            if _database_unavailable(error):
+                log.warning("database unavailable: %s", error.original_exception)
+                status, title = 503, "Service Unavailable"
+                detail = "The database is unavailable. Try again shortly."
+                extra["type"] = problem_type("database-unavailable")
+                headers["Retry-After"] = DATABASE_RETRY_AFTER
+            else:
+                log.error("unhandled error", exc_info=getattr(error, "original_exception", error))
+                detail = "The server failed to handle this request."
+        if "message" in data:
+            detail = data["message"]
+        if "problem_type" in data:
+            extra["type"] = data["problem_type"]
+        if "errors" in data:
+            extra["errors"] = data["errors"]
+        elif "messages" in data:
+            extra["errors"] = _flatten_validation(data["messages"])
+            extra["type"] = problem_type("validation")
+            detail = "The request has invalid fields: " + ", ".join(sorted(extra["errors"]))
+        headers.update(data.get("headers") or {})
+        # Headers such as Allow (405) and Retry-After (429) come with the exception.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                headers.setdefault(name, value)
+        return problem_response(status, title, detail, headers=headers, **extra)

@@ -1,0 +1,33 @@
+"""SQLAlchemy models: campaign content, constituents and their actions, and operational tables."""
+
+from .actions import CampaignPerson, Person, Signature, Signup
+from .content import (
+    Campaign,
+    Demand,
+    Legislation,
+    Petition,
+    Prisoner,
+    Target,
+    petition_demands,
+    petition_targets,
+)
+from .ops import ApiToken, Counter, IdempotencyKey, Milestone
+
+__all__ = [
+    "ApiToken",
+    "Campaign",
+    "CampaignPerson",
+    "Counter",
+    "Demand",
+    "IdempotencyKey",
+    "Legislation",
+    "Milestone",
+    "Person",
+    "Petition",
+    "Prisoner",
+    "Signature",
+    "Signup",
+    "Target",
+    "petition_demands",
+    "petition_targets",
+]

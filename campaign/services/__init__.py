@@ -1,0 +1,1 @@
+"""Domain logic the views call: reading the catalog, signing, counting, tallies, tokens."""

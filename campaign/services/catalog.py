@@ -1,0 +1,102 @@
+"""Reading campaigns and petitions as the public sees them, with their counts attached."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from campaign.errors import abort
+from campaign.extensions import db
+from campaign.models import Campaign, Petition
+from campaign.services import counters
+
+PUBLIC_STATUSES = ("active", "closed")
+
+
+def _campaign_query():
+    return select(Campaign).options(
+        selectinload(Campaign.demands),
+        selectinload(Campaign.targets),
+        selectinload(Campaign.prisoners),
+        selectinload(Campaign.legislation),
+        selectinload(Campaign.petitions).selectinload(Petition.demands),
+        selectinload(Campaign.petitions).selectinload(Petition.targets),
+    )
+
+
+def attach_counts(campaigns: list[Campaign]) -> None:
+    """Set ``signature_count`` on each campaign's public petitions, ``signup_count`` on each."""
+    petitions = [p for c in campaigns for p in c.public_petitions]
+    subjects = [counters.petition_subject(p.id) for p in petitions]
+    petition_counts = counters.totals(subjects)
+    for petition in petitions:
+        petition.signature_count = petition_counts[counters.petition_subject(petition.id)]
+    campaign_subjects = [counters.campaign_subject(c.id) for c in campaigns]
+    signatures = counters.totals(campaign_subjects, "signatures")
+    signups = counters.totals(campaign_subjects, "signups")
+    for campaign in campaigns:
+        subject = counters.campaign_subject(campaign.id)
+        campaign.signature_count = signatures[subject]
+        campaign.signup_count = signups[subject]
+
+
+def public_campaigns() -> list[Campaign]:
+    campaigns = list(
+        db.session.scalars(
+            _campaign_query().where(Campaign.status.in_(PUBLIC_STATUSES)).order_by(Campaign.id)
+        )
+    )
+    attach_counts(campaigns)
+    return campaigns
+
+
+def public_campaign(slug: str) -> Campaign:
+    campaign = db.session.scalar(
+        _campaign_query().where(Campaign.slug == slug, Campaign.status.in_(PUBLIC_STATUSES))
+    )
+    if campaign is None:
+        abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
+    attach_counts([campaign])
+    return campaign
+
+
+def find_petition(slug: str) -> Petition:
+    """A petition the public may see (active or closed, in a public campaign), or 404."""
+    petition = db.session.scalar(
+        select(Petition)
+        .join(Petition.campaign)
+        .options(selectinload(Petition.demands), selectinload(Petition.targets))
+        .where(
+            Petition.slug == slug,
+            Petition.status.in_(PUBLIC_STATUSES),
+            Campaign.status.in_(PUBLIC_STATUSES),
+        )
+    )
+    if petition is None:
+        abort(404, f"No petition is published under the slug {slug!r}.", slug="not-found")
+    return petition
+
+
+def public_petition(slug: str) -> Petition:
+    petition = find_petition(slug)
+    subject = counters.petition_subject(petition.id)
+    petition.signature_count = counters.totals([subject])[subject]
+    return petition
+
+
+def open_petition(slug: str) -> Petition:
+    """A petition that takes signatures now, or a problem saying why not."""
+    petition = find_petition(slug)
+    if not petition.is_open:
+        abort(409, f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
+    return petition
+
+
+def open_campaign(slug: str) -> Campaign:
+    """A campaign whose list can be joined now, or a problem saying why not."""
+    campaign = db.session.scalar(
+        select(Campaign).where(Campaign.slug == slug, Campaign.status.in_(PUBLIC_STATUSES))
+    )
+    if campaign is None:
+        abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
+    if campaign.status != "active":
+        abort(409, f"The campaign {slug!r} is closed to sign-ups.", slug="campaign-closed")
+    return campaign

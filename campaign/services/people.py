@@ -1,0 +1,69 @@
+"""Finding people by canonical email, and keeping their details current."""
+
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from campaign.extensions import db
+from campaign.models import CampaignPerson, Person
+from campaign.models.types import utcnow
+
+# Providers that ignore dots and +tags in the local part, so one inbox is one person.
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def canonical_email(email: str) -> str:
+    local, _, domain = email.strip().rpartition("@")
+    local, domain = local.casefold(), domain.casefold()
+    if domain in GMAIL_DOMAINS:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def hash_address(address: str | None) -> str:
+    """A keyed hash of a client address: linkable for fraud review, not reversible."""
+    if not address:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def _insert():
+    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+
+
+PERSON_FIELDS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
+
+
+def upsert(details: dict) -> int:
+    """Create the person with this email, or update them with the details given; their id.
+
+    One statement, so that concurrent posts for one email meet at the unique index and the
+    later ones update the row the first created.
+    """
+    now = utcnow()
+    values = {field: details.get(field) for field in PERSON_FIELDS if field in details}
+    values.setdefault("family_name", "")
+    values.update(
+        email=details["email"],
+        email_canonical=canonical_email(details["email"]),
+        created_at=now,
+        updated_at=now,
+    )
+    stmt = _insert()(Person).values(values)
+    changed = {k: stmt.excluded[k] for k in values if k not in ("email_canonical", "created_at")}
+    stmt = stmt.on_conflict_do_update(index_elements=["email_canonical"], set_=changed)
+    return db.session.execute(stmt.returning(Person.id)).scalar_one()
+
+
+def join_campaign(campaign_id: int, person_id: int) -> bool:
+    """Record the person as part of the campaign; True only the first time."""
+    stmt = _insert()(CampaignPerson).values(
+        campaign_id=campaign_id, person_id=person_id, created_at=utcnow()
+    )
+    stmt = stmt.on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
+    return db.session.execute(stmt.returning(CampaignPerson.person_id)).first() is not None

@@ -1,0 +1,113 @@
+"""Signing a petition and joining a campaign's list: one transaction each, counted exactly."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from campaign.extensions import db
+from campaign.models import Campaign, Petition, Signature, Signup
+from campaign.models.types import utcnow
+from campaign.services import counters, people
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a write tells the caller: the same whether the person was new or not."""
+
+    signature_count: int
+    signup_count: int = 0
+
+
+def _insert():
+    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+
+
+def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, str, str]]:
+    """Every (subject, dimension, key) count one counted signature stands in."""
+    campaign = counters.campaign_subject(petition.campaign_id)
+    keys = [
+        (counters.petition_subject(petition.id), counters.TOTAL, ""),
+        (campaign, "signatures", ""),
+        (campaign, "hour", counters.hour_key(signature.counted_at)),
+    ]
+    keys += [(counters.demand_subject(d.id), counters.TOTAL, "") for d in petition.demands]
+    if signature.country:
+        keys.append((campaign, "country", signature.country))
+    if signature.region:
+        keys.append((campaign, "region", signature.region))
+    if signature.source:
+        keys.append((campaign, "source", signature.source))
+    return keys
+
+
+def sign(petition: Petition, details: dict, ip_hash: str, *, count: bool = True) -> Outcome:
+    """Record ``details`` as a signature on ``petition`` and commit.
+
+    ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
+    """
+    if count:
+        person_id = people.upsert(details)
+        now = utcnow()
+        stmt = (
+            _insert()(Signature)
+            .values(
+                petition_id=petition.id,
+                person_id=person_id,
+                status="counted",
+                country=details.get("country") or "",
+                region=details.get("region") or "",
+                comment=details.get("comment") or "",
+                source=details.get("source") or "",
+                referrer=details.get("referrer") or "",
+                ip_hash=ip_hash,
+                created_at=now,
+                counted_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["petition_id", "person_id"])
+            .returning(Signature.id)
+        )
+        if db.session.execute(stmt).first() is not None:
+            signature = Signature(
+                country=details.get("country") or "",
+                region=details.get("region") or "",
+                source=details.get("source") or "",
+                counted_at=now,
+            )
+            keys = signature_keys(petition, signature)
+            if people.join_campaign(petition.campaign_id, person_id):
+                keys.append((counters.campaign_subject(petition.campaign_id), "people", ""))
+            counters.add(keys, +1)
+    signature_count = counters.totals([counters.petition_subject(petition.id)])
+    db.session.commit()
+    return Outcome(signature_count=signature_count[counters.petition_subject(petition.id)])
+
+
+def join(campaign: Campaign, details: dict, ip_hash: str, *, count: bool = True) -> Outcome:
+    """Add the person in ``details`` to the campaign's list and commit."""
+    subject = counters.campaign_subject(campaign.id)
+    if count:
+        person_id = people.upsert(details)
+        stmt = (
+            _insert()(Signup)
+            .values(
+                campaign_id=campaign.id,
+                person_id=person_id,
+                consent=bool(details.get("consent")),
+                source=details.get("source") or "",
+                referrer=details.get("referrer") or "",
+                ip_hash=ip_hash,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
+            .returning(Signup.id)
+        )
+        if db.session.execute(stmt).first() is not None:
+            keys = [(subject, "signups", "")]
+            if people.join_campaign(campaign.id, person_id):
+                keys.append((subject, "people", ""))
+            counters.add(keys, +1)
+    counts = counters.totals([subject], "signatures")
+    signups = counters.totals([subject], "signups")
+    db.session.commit()
+    return Outcome(signature_count=counts[subject], signup_count=signups[subject])

@@ -1,0 +1,71 @@
+"""Campaigns as the public reads them: the letter, demands, targets, prisoners, petitions."""
+
+import marshmallow as ma
+
+from schemas.petition import PetitionSummarySchema
+
+
+class LetterSchema(ma.Schema):
+    date = ma.fields.Date(allow_none=True)
+    title = ma.fields.String()
+    senders = ma.fields.List(ma.fields.String())
+    addressee = ma.fields.String()
+    text = ma.fields.String()
+
+
+class DemandSchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    text = ma.fields.String()
+    position = ma.fields.Integer()
+
+
+class TargetSchema(ma.Schema):
+    slug = ma.fields.String()
+    name = ma.fields.String(metadata={"description": "Empty where the source names no person"})
+    title = ma.fields.String()
+    organization = ma.fields.String()
+
+
+class PrisonerSchema(ma.Schema):
+    slug = ma.fields.String()
+    name = ma.fields.String()
+    former_office = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["detained", "released"]})
+    updated_at = ma.fields.AwareDateTime()
+
+
+class LegislationSchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    summary = ma.fields.String()
+
+
+class CampaignSchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    summary = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["active", "closed"]})
+    goal = ma.fields.Integer()
+    signature_count = ma.fields.Integer(
+        metadata={"description": "Counted signatures on all the campaign's petitions"}
+    )
+    signup_count = ma.fields.Integer()
+    letter = ma.fields.Nested(LetterSchema)
+    demands = ma.fields.List(ma.fields.Nested(DemandSchema))
+    targets = ma.fields.List(ma.fields.Nested(TargetSchema))
+    prisoners = ma.fields.List(ma.fields.Nested(PrisonerSchema))
+    petitions = ma.fields.List(
+        ma.fields.Nested(PetitionSummarySchema), attribute="public_petitions"
+    )
+    legislation = ma.fields.List(ma.fields.Nested(LegislationSchema))
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+
+class CampaignListSchema(ma.Schema):
+    data = ma.fields.List(ma.fields.Nested(CampaignSchema))
+
+
+class CampaignRefSchema(ma.Schema):
+    slug = ma.fields.String()

@@ -1,0 +1,140 @@
+"""Fixtures: a fresh, migrated and seeded database per test, on SQLite or PostgreSQL.
+
+SQLite is the default. With DATABASE_URL naming PostgreSQL, each pytest-xdist worker gets
+its own database on that server (never the named one itself), migrated once, and every test
+starts from truncated, freshly seeded tables. RATELIMIT_STORAGE_URI naming Redis makes the
+rate limiter use it, with a key prefix per test.
+"""
+
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.engine import make_url
+
+from campaign import create_app, seed
+from campaign.extensions import db
+from campaign.services import seeding
+
+BASE_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+RATELIMIT_URI = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
+ON_POSTGRES = BASE_DATABASE_URL.startswith("postgres")
+ON_REDIS = RATELIMIT_URI.startswith("redis")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _pg_url(name: str) -> str:
+    url = make_url(BASE_DATABASE_URL).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def _create_pg_database(name: str) -> str:
+    admin = sa.create_engine(_pg_url(make_url(BASE_DATABASE_URL).database or "postgres"),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return _pg_url(name)
+
+
+def base_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_STORAGE_URI": RATELIMIT_URI,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "SIGNATURE_RATE_LIMIT": "1000/minute",
+        "SIGNUP_RATE_LIMIT": "1000/minute",
+    }
+    config.update(overrides)
+    return config
+
+
+def migrate(app) -> None:
+    with app.app_context():
+        command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
+        # Closing the last SQLite connection folds the WAL into the file that tests copy.
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """The migrated, empty database every test starts from (a file copy or truncation)."""
+    if ON_POSTGRES:
+        url = _create_pg_database(f"campaign_test_{_worker()}")
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.sqlite3")
+    migrate(create_app(base_config(url)))
+    yield url
+    if ON_POSTGRES:
+        sa.create_engine(url).dispose()
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    if ON_POSTGRES:
+        return template_database
+    path = tmp_path / "campaign.sqlite3"
+    shutil.copyfile(make_url(template_database).database, path)
+    return f"sqlite:///{path}"
+
+
+def _reset_and_seed(app) -> None:
+    with app.app_context():
+        if ON_POSTGRES:
+            _truncate_all()
+        for path in seed.campaign_files():
+            seeding.load_campaign(seed.read(path))
+        db.session.commit()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on this test's freshly seeded database, with config overrides.
+
+    Apps made in one test share its database, as gunicorn workers would.
+    """
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(base_config(database_url, **overrides))
+        if not apps:
+            _reset_and_seed(app)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
