@@ -10,7 +10,6 @@ from sqlalchemy.orm import DeclarativeBase
 from campaign.errors import ProblemApi
 from campaign.ratelimit import client_address
 
-
 # Named constraints let Alembic alter and drop them on SQLite as well as PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -25,23 +25,28 @@ ON_POSTGRES = BASE_DATABASE_URL.startswith("postgres")
 ON_REDIS = RATELIMIT_URI.startswith("redis")
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
 def _pg_url(name: str) -> str:
     url = make_url(BASE_DATABASE_URL).set(drivername="postgresql+psycopg", database=name)
     return url.render_as_string(hide_password=False)
 
 
-def _create_pg_database(name: str) -> str:
-    admin = sa.create_engine(_pg_url(make_url(BASE_DATABASE_URL).database or "postgres"),
-                             isolation_level="AUTOCOMMIT")
+def _admin(*statements: str) -> None:
+    admin = sa.create_engine(
+        _pg_url(make_url(BASE_DATABASE_URL).database or "postgres"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        for statement in statements:
+            conn.execute(sa.text(statement))
     admin.dispose()
+
+
+def _create_pg_database(name: str) -> str:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     return _pg_url(name)
+
+
+def _drop_pg_database(name: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def base_config(database_url: str, **overrides) -> dict:
@@ -69,13 +74,15 @@ def migrate(app) -> None:
 def template_database(tmp_path_factory):
     """The migrated, empty database every test starts from (a file copy or truncation)."""
     if ON_POSTGRES:
-        url = _create_pg_database(f"campaign_test_{_worker()}")
+        # One database per test process, so that parallel runs never share or drop each other's.
+        name = f"campaign_test_{os.getpid()}"
+        url = _create_pg_database(name)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.sqlite3")
     migrate(create_app(base_config(url)))
     yield url
     if ON_POSTGRES:
-        sa.create_engine(url).dispose()
+        _drop_pg_database(name)
 
 
 def _truncate_all() -> None:

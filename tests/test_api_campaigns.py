@@ -12,17 +12,35 @@ def test_list_campaigns_returns_the_seeded_campaign(client):
 
 def test_campaign_carries_the_contract_fields(client):
     body = client.get(f"/api/v1/campaigns/{SLUG}").get_json()
-    for field in ("slug", "title", "summary", "status", "letter", "demands", "targets",
-                  "prisoners", "petitions", "legislation"):
+    for field in (
+        "slug",
+        "title",
+        "summary",
+        "status",
+        "letter",
+        "demands",
+        "targets",
+        "prisoners",
+        "petitions",
+        "legislation",
+    ):
         assert field in body, field
     assert set(body["letter"]) >= {"date", "senders", "addressee", "text"}
     assert body["letter"]["date"] == "2024-04-04"
     assert [d["slug"] for d in body["demands"]] == [
-        "release-political-prisoners", "right-of-return", "sanctions"]
+        "release-political-prisoners",
+        "right-of-return",
+        "sanctions",
+    ]
     assert [d["position"] for d in body["demands"]] == [0, 1, 2]
-    assert body["targets"] == [{"slug": "secretary-of-state", "name": "Antony Blinken",
-                                "title": "Secretary of State",
-                                "organization": "U.S. Department of State"}]
+    assert body["targets"] == [
+        {
+            "slug": "secretary-of-state",
+            "name": "Antony Blinken",
+            "title": "Secretary of State",
+            "organization": "U.S. Department of State",
+        }
+    ]
     assert len(body["prisoners"]) == 6
     assert all(p["status"] == "detained" for p in body["prisoners"])
     petition = body["petitions"][0]

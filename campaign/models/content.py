@@ -174,4 +174,3 @@ class Petition(Timestamped, db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == "active" and self.campaign.status == "active"
-

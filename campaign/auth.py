@@ -1,0 +1,43 @@
+"""Organizer authentication: a Bearer token (or OSDI-API-Token) carrying the needed scope."""
+
+from functools import wraps
+
+from flask import g, request
+
+from campaign.errors import abort
+from campaign.services import tokens
+
+BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "An organizer token"}
+
+
+def presented_secret() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.headers.get("OSDI-API-Token", "").strip()
+
+
+def require_scope(scope: str):
+    """Let the view run only for a live token with ``scope``: 401 without one, 403 without it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            secret = presented_secret()
+            token = tokens.authenticate(secret) if secret else None
+            if token is None:
+                abort(
+                    401,
+                    "Send a valid organizer token as 'Authorization: Bearer <token>'.",
+                    slug="unauthorized",
+                    headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
+                )
+            if scope not in token.scope_set:
+                abort(403, f"This token lacks the {scope!r} scope.", slug="insufficient-scope")
+            g.token = token
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
