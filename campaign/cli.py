@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from campaign import seed
 from campaign.extensions import db
@@ -18,6 +19,7 @@ from campaign.services import seeding
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A campaign JSON file; default: every campaign shipped in campaign/seed.",
 )
+@with_appcontext
 def seed_command(files: tuple[Path, ...]) -> None:
     """Load campaigns from seed data. Safe to run again: rows are updated, not doubled."""
     for path in files or seed.campaign_files():

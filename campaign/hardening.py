@@ -1,6 +1,6 @@
 """Request and response rules that hold on every route: media types, security headers."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from campaign.errors import abort
 
@@ -18,8 +18,14 @@ def _is_json(mimetype: str) -> bool:
     return mimetype in JSON_TYPES or mimetype.endswith("+json")
 
 
-def require_json_body():
-    """415 for a write whose body is not JSON, before anything reads it."""
+def check_body():
+    """413 for a declared body over the limit, 415 for a write that is not JSON.
+
+    Both before routing and reading, so that nothing parses what will be refused.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit and (request.content_length or 0) > limit:
+        abort(413, f"The body is over the limit of {limit} bytes.", slug="body-too-large")
     if request.method not in ("POST", "PUT", "PATCH"):
         return
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
@@ -45,5 +51,5 @@ def security_headers(response):
 
 
 def register(app: Flask) -> None:
-    app.before_request(require_json_body)
+    app.before_request(check_body)
     app.after_request(security_headers)

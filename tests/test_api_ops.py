@@ -1,0 +1,61 @@
+"""Operator endpoints, the OpenAPI document and the browsable docs."""
+
+from openapi_spec_validator import validate
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_when_the_database_answers(client):
+    assert client.get("/readyz").get_json() == {"status": "ready"}
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(make_app):
+    make_app()  # seeds the test database; the next app points elsewhere
+    app = make_app(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none",
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}},
+        PROPAGATE_EXCEPTIONS=False,
+    )
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert response.headers["Retry-After"].isdigit()
+    # The API itself answers 503 too, never a 500 with a stack trace.
+    response = client.get("/api/v1/campaigns")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == 503
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "psycopg" not in response.get_data(as_text=True)
+
+
+def test_openapi_document_is_valid_and_lists_the_read_api(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/{slug}",
+        "/api/v1/petitions/{slug}",
+        "/healthz",
+        "/readyz",
+    ):
+        assert path in spec["paths"], path
+
+
+def test_docs_page_loads_its_assets_from_this_server(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in html
+    assert "//cdn" not in html and "unpkg" not in html
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
