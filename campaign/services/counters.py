@@ -7,7 +7,7 @@ cannot deadlock.
 """
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from flask import current_app
@@ -48,14 +48,23 @@ def _shard() -> int:
 
 def add(keys: Iterable[tuple[str, str, str]], delta: int) -> None:
     """Add ``delta`` to each (subject, dimension, key) count in the current transaction."""
-    unique_keys = sorted(set(keys))
-    if not unique_keys or delta == 0:
+    add_deltas(dict.fromkeys(keys, delta))
+
+
+def add_deltas(deltas: Mapping[tuple[str, str, str], int]) -> None:
+    """Add each (subject, dimension, key) count its own delta, in one sorted statement.
+
+    One statement for a whole batch (say, a bulk invalidation) keeps the lock order global,
+    where several add() calls in one transaction could deadlock against a signer.
+    """
+    items = sorted((key, delta) for key, delta in deltas.items() if delta)
+    if not items:
         return
     shard = _shard()
     now = utcnow()
     rows = [
         {"subject": s, "dimension": d, "key": k, "shard": shard, "count": delta, "updated_at": now}
-        for s, d, k in unique_keys
+        for (s, d, k), delta in items
     ]
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(Counter).values(rows)

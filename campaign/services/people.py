@@ -4,6 +4,7 @@ import hashlib
 import hmac
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -60,10 +61,26 @@ def upsert(details: dict) -> int:
     return db.session.execute(stmt.returning(Person.id)).scalar_one()
 
 
+JOIN_ATTEMPTS = 3
+
+
 def join_campaign(campaign_id: int, person_id: int) -> bool:
     """Record the person as part of the campaign; True only the first time."""
     stmt = _insert()(CampaignPerson).values(
         campaign_id=campaign_id, person_id=person_id, created_at=utcnow()
     )
     stmt = stmt.on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
-    return db.session.execute(stmt.returning(CampaignPerson.person_id)).first() is not None
+    existing = (
+        select(CampaignPerson.person_id)
+        .where(CampaignPerson.campaign_id == campaign_id, CampaignPerson.person_id == person_id)
+        .with_for_update()
+    )
+    for _ in range(JOIN_ATTEMPTS):
+        if db.session.execute(stmt.returning(CampaignPerson.person_id)).first() is not None:
+            return True
+        # Lock the row we found: an invalidation that would remove the person from the
+        # campaign then waits for this transaction and sees its new signature. If one has
+        # just removed it, the row is gone and the insert is tried again, and counts.
+        if db.session.scalar(existing) is not None:
+            return False
+    return False
