@@ -1,0 +1,21 @@
+"""Gunicorn settings, read from the environment (gunicorn loads this file from the cwd)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# In-flight requests finish after SIGTERM before the worker exits.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
+# Header limits: oversized request lines and headers are refused before the app sees them.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"

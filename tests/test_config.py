@@ -1,0 +1,77 @@
+"""Settings come from the environment, with defaults that need no services."""
+
+import pytest
+from sqlalchemy import text
+
+from campaign import config as settings
+from campaign import create_app
+from campaign.extensions import db
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in (
+        "DATABASE_URL",
+        "RATELIMIT_STORAGE_URI",
+        "SECRET_KEY",
+        "TRUSTED_PROXY_HOPS",
+        "CORS_ORIGINS",
+        "MAX_BODY_BYTES",
+        "LOG_LEVEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_defaults_run_on_one_machine(clean_env):
+    config = settings.from_environment(str(clean_env))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{clean_env}/campaign.sqlite3"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["TRUSTED_PROXY_HOPS"] == 0
+    assert config["CORS_ORIGINS"] == []
+    assert config["MAX_BODY_BYTES"] == 16 * 1024
+    assert len(config["SECRET_KEY"]) >= 32
+    # The generated secret is kept, so every worker and restart hashes the same way.
+    assert settings.from_environment(str(clean_env))["SECRET_KEY"] == config["SECRET_KEY"]
+
+
+def test_environment_overrides(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example:5432/campaign")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://cache:6379/1")
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "2")
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("MAX_BODY_BYTES", "4096")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    config = settings.from_environment(str(clean_env))
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example:5432/campaign"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/1"
+    assert config["TRUSTED_PROXY_HOPS"] == 2
+    assert config["CORS_ORIGINS"] == ["https://a.example", "https://b.example"]
+    assert config["MAX_BODY_BYTES"] == 4096
+    assert config["SECRET_KEY"] == "k" * 40
+
+
+def test_postgres_pool_pre_pings():
+    options = settings.engine_options(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x/y",
+            "DATABASE_POOL_SIZE": 7,
+            "DATABASE_MAX_OVERFLOW": 1,
+            "DATABASE_POOL_TIMEOUT": 3,
+            "DATABASE_CONNECT_TIMEOUT": 2,
+        }
+    )
+    assert options["pool_pre_ping"] is True
+    assert options["pool_size"] == 7
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "t"}
+    )
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.session.rollback()
+        db.engine.dispose()
