@@ -1,6 +1,5 @@
 """The advocacy campaign API: create_app() builds the Flask application."""
 
-import logging
 import os
 import sqlite3
 
@@ -10,7 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import config as settings
-from campaign import hardening
+from campaign import hardening, observability
 from campaign.extensions import cors, db, limiter, migrate, rest_api
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
@@ -27,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", settings.engine_options(app.config))
     app.json.sort_keys = False
 
-    register_logging(app)
+    observability.register(app)
     register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
@@ -46,14 +45,6 @@ def _api_settings() -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
     }
-
-
-def register_logging(app: Flask) -> None:
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    app.logger.setLevel(app.config["LOG_LEVEL"])
 
 
 def register_proxy(app: Flask) -> None:

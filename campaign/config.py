@@ -9,6 +9,10 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -69,6 +73,9 @@ def from_environment(instance_path: str) -> dict:
         "CORS_ORIGINS": _list("CORS_ORIGINS"),
         "MAX_BODY_BYTES": _int("MAX_BODY_BYTES", 16 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
+        "METRICS_ENABLED": _bool("METRICS_ENABLED"),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
         "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
         "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
     }

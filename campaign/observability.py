@@ -1,0 +1,235 @@
+"""Operations: a request id on every response, one JSON log line per request, Prometheus metrics.
+
+Logs carry no personal data: the path without its query string, the route, the status, the
+time taken, the request id and a short keyed hash of the client address.
+
+``/metrics`` is off (404) unless the operator turns it on: with ``METRICS_TOKEN`` set it
+answers only to ``Authorization: Bearer <METRICS_TOKEN>``; with ``METRICS_ENABLED=true`` and
+no token it answers anyone who can reach it, for a scraper on a private network. Under
+several gunicorn workers set ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory so that every
+scrape sums all workers (prometheus_client's multiprocess mode).
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from campaign.errors import abort
+
+log = logging.getLogger("campaign.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Ids from a proxy or client are kept only if short and harmless in logs and headers.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+=/-]{1,128}")
+
+REQUESTS = Counter(
+    "campaign_http_requests",
+    "HTTP requests answered, by method, route template and status.",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "campaign_http_request_duration_seconds",
+    "Time to produce a response, by method and route template.",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+RATE_LIMITED = Counter(
+    "campaign_rate_limit_refusals",
+    "Requests refused with 429 by the rate limiter, by route template.",
+    ["route"],
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; inside a request the record carries its request id."""
+
+    FIELDS = ("method", "path", "route", "status", "duration_ms", "request_id", "client")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in self.FIELDS:
+            if field in record.__dict__:
+                entry[field] = record.__dict__[field]
+        if "request_id" not in entry and has_request_context() and "request_id" in g:
+            entry["request_id"] = g.request_id
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        root.addHandler(handler)
+        root.setLevel(level)
+    # Only the handler this module installs is reformatted; test runners keep their own.
+    for handler in root.handlers:
+        if type(handler) is logging.StreamHandler:
+            if fmt == "json":
+                handler.setFormatter(JsonFormatter())
+            else:
+                handler.setFormatter(
+                    logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+                )
+    logging.getLogger("campaign").setLevel(level)
+
+
+def request_id() -> str:
+    if "request_id" not in g:
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = offered if SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+    return g.request_id
+
+
+def client_hash() -> str:
+    """A short keyed hash of the client address: enough to group abuse, not to identify."""
+    key = current_app.config["SECRET_KEY"].encode()
+    address = (request.remote_addr or "").encode()
+    return hmac.new(key, b"log:" + address, hashlib.sha256).hexdigest()[:16]
+
+
+def route_template() -> str:
+    # The rule, not the path, keeps label values few (no slugs, no probing strings).
+    rule = request.url_rule
+    return rule.rule if rule is not None else "unmatched"
+
+
+def start_request() -> None:
+    g.request_started = time.perf_counter()
+    request_id()
+
+
+def finish_request(response: Response) -> Response:
+    started = g.get("request_started")
+    elapsed = time.perf_counter() - started if started is not None else 0.0
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    route = route_template()
+    status = response.status_code
+    REQUESTS.labels(request.method, route, str(status)).inc()
+    LATENCY.labels(request.method, route).observe(elapsed)
+    if status == 429:
+        RATE_LIMITED.labels(route).inc()
+    log.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        status,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "route": route,
+            "status": status,
+            "duration_ms": round(elapsed * 1000, 2),
+            "request_id": request_id(),
+            "client": client_hash(),
+        },
+    )
+    return response
+
+
+class CountsCollector:
+    """Signatures and sign-ups counted, read from the counter rows at scrape time.
+
+    Reading the counts as data keeps them exact across workers, restarts and SIGKILLs.
+    """
+
+    def collect(self):
+        from campaign.extensions import db
+        from campaign.models import Campaign, Petition
+        from campaign.services import counters
+
+        up = GaugeMetricFamily("campaign_database_up", "1 if the database answered the scrape.")
+        signatures = GaugeMetricFamily(
+            "campaign_signatures_counted", "Counted signatures per petition.", labels=["petition"]
+        )
+        signups = GaugeMetricFamily(
+            "campaign_signups_counted", "Sign-ups per campaign.", labels=["campaign"]
+        )
+        try:
+            petitions = db.session.execute(select(Petition.id, Petition.slug)).all()
+            campaigns = db.session.execute(select(Campaign.id, Campaign.slug)).all()
+            p_counts = counters.totals(counters.petition_subject(pid) for pid, _ in petitions)
+            c_counts = counters.totals(
+                (counters.campaign_subject(cid) for cid, _ in campaigns), "signups"
+            )
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.rollback()
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        for pid, slug in petitions:
+            signatures.add_metric([slug], p_counts[counters.petition_subject(pid)])
+        for cid, slug in campaigns:
+            signups.add_metric([slug], c_counts[counters.campaign_subject(cid)])
+        yield from (up, signatures, signups)
+
+
+def _authorised() -> bool:
+    token = current_app.config["METRICS_TOKEN"]
+    if token:
+        scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(offered.strip(), token):
+            abort(
+                401,
+                "Send the metrics token as 'Authorization: Bearer <token>'.",
+                slug="unauthorized",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
+        return True
+    return bool(current_app.config["METRICS_ENABLED"])
+
+
+def metrics_view():
+    if not _authorised():
+        abort(404, "The requested URL was not found on the server.", slug="not-found")
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = CollectorRegistry()
+        registry.register(_DefaultCollectors())
+    registry.register(CountsCollector())
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+class _DefaultCollectors:
+    """This process's metrics (the global registry) inside a per-scrape registry."""
+
+    def collect(self):
+        yield from REGISTRY.collect()
+
+
+def register(app: Flask) -> None:
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
+    # Registered before every extension: the clock starts first and the log line is last.
+    app.before_request(start_request)
+    app.after_request(finish_request)
+    app.add_url_rule("/metrics", "metrics", metrics_view)
