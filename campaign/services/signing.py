@@ -8,7 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from campaign.extensions import db
 from campaign.models import Campaign, Petition, Signature, Signup
 from campaign.models.types import utcnow
-from campaign.services import counters, people
+from campaign.services import counters, milestones, people
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def sign(petition: Petition, details: dict, ip_hash: str, *, count: bool = True)
                 keys.append((counters.campaign_subject(petition.campaign_id), "people", ""))
             counters.add(keys, +1)
     signature_count = counters.totals([counters.petition_subject(petition.id)])
+    if count:
+        milestones.record(petition, signature_count[counters.petition_subject(petition.id)])
     db.session.commit()
     return Outcome(signature_count=signature_count[counters.petition_subject(petition.id)])
 

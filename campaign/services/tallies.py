@@ -1,0 +1,177 @@
+"""Tallies as the public reads them, built from counter rows and never from COUNT(*).
+
+``petition_tally`` is the most-read thing the service has (pages poll it to watch the count
+go up), so it is one indexed query: the petition by its unique slug, joined to its few
+counter shards by primary key. ``campaign_tallies`` gathers the breakdowns an organizer's
+dashboard shows; every figure in it is an aggregate, none names or locates one person.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import String, and_, cast, func, literal, select
+from sqlalchemy.orm import selectinload
+
+from campaign.errors import abort
+from campaign.extensions import db
+from campaign.models import Campaign, Counter, Petition
+from campaign.services import counters, milestones
+
+PUBLIC_STATUSES = ("active", "closed")
+INTERVALS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+
+
+@dataclass(frozen=True)
+class Tally:
+    signature_count: int
+    goal: int
+    updated_at: datetime
+
+    @property
+    def percent(self) -> float | None:
+        if not self.goal:
+            return None
+        return round(100 * self.signature_count / self.goal, 1)
+
+    @property
+    def next_milestone(self) -> int | None:
+        return milestones.next_threshold(self.goal, self.signature_count)
+
+    @property
+    def etag(self) -> str:
+        """Changes whenever any field of the body does (count, goal or time)."""
+        raw = f"{self.signature_count}:{self.goal}:{self.updated_at.isoformat()}"
+        return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+def petition_tally(slug: str) -> Tally:
+    """The public counter of one published petition, or 404."""
+    # The same "petition:<id>" subject counters.petition_subject builds, as SQL.
+    subject = literal("petition:") + cast(Petition.id, String)
+    row = db.session.execute(
+        select(
+            Petition.goal,
+            Petition.updated_at,
+            func.coalesce(func.sum(Counter.count), 0),
+            func.max(Counter.updated_at),
+        )
+        .join(Campaign, Campaign.id == Petition.campaign_id)
+        .outerjoin(
+            Counter,
+            and_(
+                Counter.subject == subject,
+                Counter.dimension == counters.TOTAL,
+                Counter.key == "",
+            ),
+        )
+        .where(
+            Petition.slug == slug,
+            Petition.status.in_(PUBLIC_STATUSES),
+            Campaign.status.in_(PUBLIC_STATUSES),
+        )
+        .group_by(Petition.id, Petition.goal, Petition.updated_at)
+    ).first()
+    if row is None:
+        abort(404, f"No petition is published under the slug {slug!r}.", slug="not-found")
+    goal, petition_updated, count, counted_updated = row
+    updated_at = max(filter(None, (petition_updated, counted_updated)))
+    return Tally(signature_count=int(count), goal=goal, updated_at=updated_at)
+
+
+def cache_control(config) -> str:
+    max_age = config.get("TALLY_MAX_AGE", 5)
+    stale = config.get("TALLY_STALE_WHILE_REVALIDATE", max(30, 6 * max_age))
+    return f"public, max-age={max_age}, stale-while-revalidate={stale}"
+
+
+def _public_campaign(slug: str) -> Campaign:
+    campaign = db.session.scalar(
+        select(Campaign)
+        .options(
+            selectinload(Campaign.demands),
+            selectinload(Campaign.petitions).selectinload(Petition.demands),
+        )
+        .where(Campaign.slug == slug, Campaign.status.in_(PUBLIC_STATUSES))
+    )
+    if campaign is None:
+        abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
+    return campaign
+
+
+def _ranked(counts: dict[str, int], name: str) -> list[dict]:
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{name: key, "count": n} for key, n in ordered]
+
+
+def _bucket(start: datetime, interval: str) -> datetime:
+    if interval == "day":
+        return start.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.replace(minute=0, second=0, microsecond=0)
+
+
+def series(
+    hours: dict[str, int],
+    interval: str = "hour",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[dict]:
+    """Counts per hour or day bucket that overlaps [since, until), gaps filled with zeros.
+
+    ``hours`` maps hour keys (``YYYY-MM-DDTHH``, UTC) to counts; day buckets add them up.
+    """
+    step = INTERVALS[interval]
+    buckets: dict[datetime, int] = {}
+    for key, n in hours.items():
+        start = _bucket(datetime.strptime(key, "%Y-%m-%dT%H").replace(tzinfo=UTC), interval)
+        if since is not None and start + step <= since:
+            continue
+        if until is not None and start >= until:
+            continue
+        buckets[start] = buckets.get(start, 0) + n
+    buckets = {start: n for start, n in buckets.items() if n}
+    if not buckets:
+        return []
+    points = []
+    start, last = min(buckets), max(buckets)
+    while start <= last:
+        points.append({"start": start, "count": buckets.get(start, 0)})
+        start += step
+    return points
+
+
+def campaign_tallies(
+    slug: str,
+    interval: str = "day",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict:
+    """Every aggregate count of one published campaign."""
+    campaign = _public_campaign(slug)
+    petitions = campaign.public_petitions
+    petition_counts = counters.totals(counters.petition_subject(p.id) for p in petitions)
+    demand_counts = counters.totals(counters.demand_subject(d.id) for d in campaign.demands)
+    subject = counters.campaign_subject(campaign.id)
+    slugs = {p.id: p.slug for p in petitions}
+    return {
+        "signature_count": counters.totals([subject], "signatures")[subject],
+        "petitions": [
+            {"slug": p.slug, "signature_count": petition_counts[counters.petition_subject(p.id)]}
+            for p in petitions
+        ],
+        "demands": [
+            {"slug": d.slug, "signature_count": demand_counts[counters.demand_subject(d.id)]}
+            for d in campaign.demands
+        ],
+        "signup_count": counters.totals([subject], "signups")[subject],
+        "people_count": counters.totals([subject], "people")[subject],
+        "by_country": _ranked(counters.breakdown(subject, "country"), "code"),
+        "by_region": _ranked(counters.breakdown(subject, "region"), "code"),
+        "by_source": _ranked(counters.breakdown(subject, "source"), "source"),
+        "interval": interval,
+        "series": series(counters.breakdown(subject, "hour"), interval, since, until),
+        "milestones": [
+            {"petition": slugs[m.petition_id], "threshold": m.threshold, "reached_at": m.reached_at}
+            for m in milestones.for_petitions(list(slugs))
+        ],
+    }

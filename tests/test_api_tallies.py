@@ -1,0 +1,202 @@
+"""The public counter and the campaign's aggregate tallies."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from campaign.extensions import db
+from campaign.models import Milestone, Petition
+from campaign.services import signing
+
+CAMPAIGN = "nagorno-karabakh-political-prisoners"
+PETITION = "release-the-prisoners"
+ALL_DEMANDS = "support-the-senators-letter"
+
+
+def sign(app, petition_slug: str, n: int = 1, start: int = 0, **fields) -> int:
+    """Sign ``n`` distinct people onto a petition through the write service."""
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == petition_slug))
+        outcome = None
+        for i in range(start, start + n):
+            details = {"given_name": "Անի", "email": f"signer{i}@example.org", **fields}
+            outcome = signing.sign(petition, details, ip_hash="")
+        return outcome.signature_count
+
+
+def test_tally_counts_goal_and_time(app, client):
+    sign(app, PETITION, 3, country="AM")
+    response = client.get(f"/api/v1/petitions/{PETITION}/tally")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["signature_count"] == 3
+    assert body["goal"] == 10000
+    assert body["percent"] == 0.0
+    assert body["next_milestone"] == 10
+    updated = datetime.fromisoformat(body["updated_at"])
+    assert abs(datetime.now(UTC) - updated) < timedelta(minutes=1)
+
+
+def test_tally_is_cacheable_and_revalidates_with_etag(app, client):
+    first = client.get(f"/api/v1/petitions/{PETITION}/tally")
+    cache = first.headers["Cache-Control"]
+    assert "public" in cache
+    assert "max-age=5" in cache
+    assert "stale-while-revalidate=" in cache
+    etag = first.headers["ETag"]
+    assert etag.startswith('"')
+
+    again = client.get(f"/api/v1/petitions/{PETITION}/tally", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert "max-age=5" in again.headers["Cache-Control"]
+
+    weak = client.get(f"/api/v1/petitions/{PETITION}/tally", headers={"If-None-Match": "W/" + etag})
+    assert weak.status_code == 304
+
+    sign(app, PETITION)
+    changed = client.get(f"/api/v1/petitions/{PETITION}/tally", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.get_json()["signature_count"] == 1
+    assert changed.headers["ETag"] != etag
+
+
+def test_tally_max_age_comes_from_config(make_app):
+    client = make_app(TALLY_MAX_AGE=17).test_client()
+    response = client.get(f"/api/v1/petitions/{PETITION}/tally")
+    assert "max-age=17" in response.headers["Cache-Control"]
+
+
+def test_tally_of_unknown_petition_is_a_problem(client):
+    response = client.get("/api/v1/petitions/nope/tally")
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+
+
+def test_tally_of_draft_petition_is_hidden(app, client):
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
+        petition.status = "draft"
+        db.session.commit()
+    assert client.get(f"/api/v1/petitions/{PETITION}/tally").status_code == 404
+
+
+def test_milestones_are_recorded_once_when_reached(app, client):
+    sign(app, PETITION, 9)
+    with app.app_context():
+        assert db.session.scalars(select(Milestone)).all() == []
+    sign(app, PETITION, 3, start=9)
+    with app.app_context():
+        rows = db.session.execute(select(Milestone.threshold)).scalars().all()
+    assert rows == [10]
+    body = client.get(f"/api/v1/petitions/{PETITION}/tally").get_json()
+    assert body["next_milestone"] == 25
+
+
+def test_goal_is_a_milestone(app, client):
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
+        petition.goal = 4
+        db.session.commit()
+    sign(app, PETITION, 4)
+    body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_json()
+    assert [(m["petition"], m["threshold"]) for m in body["milestones"]] == [(PETITION, 4)]
+    tally = client.get(f"/api/v1/petitions/{PETITION}/tally").get_json()
+    assert tally["percent"] == 100.0
+
+
+def test_tallies_break_counts_down(app, client):
+    sign(app, PETITION, 2, country="AM", region="Yerevan", source="newsletter")
+    sign(app, PETITION, 1, start=2, country="FR", source="embed")
+    sign(app, ALL_DEMANDS, 1, start=0, country="AM", region="Yerevan")  # same person, 2nd petition
+    response = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies")
+    assert response.status_code == 200
+    assert "public" in response.headers["Cache-Control"]
+    body = response.get_json()
+    petitions = {p["slug"]: p["signature_count"] for p in body["petitions"]}
+    assert petitions[PETITION] == 3
+    assert petitions[ALL_DEMANDS] == 1
+    assert petitions["right-of-return"] == 0
+    demands = {d["slug"]: d["signature_count"] for d in body["demands"]}
+    assert demands == {"release-political-prisoners": 4, "right-of-return": 1, "sanctions": 1}
+    assert body["signature_count"] == 4
+    assert body["people_count"] == 3
+    assert body["signup_count"] == 0
+    assert body["by_country"] == [{"code": "AM", "count": 3}, {"code": "FR", "count": 1}]
+    assert body["by_region"] == [{"code": "Yerevan", "count": 3}]
+    assert body["by_source"] == [
+        {"source": "newsletter", "count": 2},
+        {"source": "embed", "count": 1},
+    ]
+    assert sum(point["count"] for point in body["series"]) == 4
+    assert body["interval"] == "day"
+    assert body["milestones"] == []
+
+
+def test_tallies_hold_no_personal_data(app, client):
+    sign(app, PETITION, 1, country="AM", comment="Free them", postal_code="0010")
+    text = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_data(as_text=True)
+    for private in ("signer0@example.org", "Անի", "Free them", "0010"):
+        assert private not in text
+
+
+def test_series_by_hour_and_within_a_window(app, client):
+    sign(app, PETITION, 2)
+    now = datetime.now(UTC)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies?interval=hour").get_json()
+    assert body["series"] == [{"start": hour.isoformat(), "count": 2}]
+
+    later = (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    body = client.get(
+        f"/api/v1/campaigns/{CAMPAIGN}/tallies?interval=hour&since={later}"
+    ).get_json()
+    assert body["series"] == []
+    earlier = (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = client.get(
+        f"/api/v1/campaigns/{CAMPAIGN}/tallies", query_string={"until": earlier}
+    ).get_json()
+    assert body["series"] == []
+
+
+def test_day_series_adds_up_hours_and_fills_gaps():
+    from campaign.services.tallies import series
+
+    hours = {"2024-04-04T13": 2, "2024-04-04T20": 1, "2024-04-06T01": 4}
+    days = series(hours, "day")
+    assert [(p["start"].isoformat(), p["count"]) for p in days] == [
+        ("2024-04-04T00:00:00+00:00", 3),
+        ("2024-04-05T00:00:00+00:00", 0),
+        ("2024-04-06T00:00:00+00:00", 4),
+    ]
+    since = datetime(2024, 4, 4, 14, tzinfo=UTC)
+    assert [p["count"] for p in series(hours, "hour", since=since)][0] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("interval=week", "interval"),
+        ("since=yesterday", "since"),
+        ("since=2024-04-05T00:00:00Z&until=2024-04-04T00:00:00Z", "until"),
+    ],
+)
+def test_bad_tallies_query_is_a_422_problem(client, query, field):
+    response = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies?{query}")
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert field in response.get_json()["errors"]
+
+
+def test_tallies_of_unknown_campaign_is_a_problem(client):
+    response = client.get("/api/v1/campaigns/nope/tallies")
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+
+
+def test_tally_paths_are_in_the_openapi_document(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    assert "/api/v1/petitions/{slug}/tally" in paths
+    assert "/api/v1/campaigns/{slug}/tallies" in paths
