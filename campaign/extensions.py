@@ -1,14 +1,13 @@
 """Flask extensions, instantiated here and configured in create_app()."""
 
 from flask_cors import CORS
-from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from campaign.errors import ProblemApi
-from campaign.ratelimit import client_address
+from campaign.ratelimit import CampaignLimiter, client_address
 
 # Named constraints let Alembic alter and drop them on SQLite as well as PostgreSQL.
 NAMING_CONVENTION = {
@@ -28,4 +27,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 rest_api = ProblemApi()
 cors = CORS()
-limiter = Limiter(key_func=client_address)
+limiter = CampaignLimiter(key_func=client_address)

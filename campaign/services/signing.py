@@ -41,10 +41,14 @@ def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, 
     return keys
 
 
-def sign(petition: Petition, details: dict, ip_hash: str, *, count: bool = True) -> Outcome:
+def sign(
+    petition: Petition, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True
+) -> Outcome:
     """Record ``details`` as a signature on ``petition`` and commit.
 
     ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
+    ``commit=False`` leaves the transaction open for the caller to add to and commit (an
+    idempotency record that must stand or fall with the signature).
     """
     if count:
         person_id = people.upsert(details)
@@ -85,8 +89,10 @@ def sign(petition: Petition, details: dict, ip_hash: str, *, count: bool = True)
     return Outcome(signature_count=signature_count[counters.petition_subject(petition.id)])
 
 
-def join(campaign: Campaign, details: dict, ip_hash: str, *, count: bool = True) -> Outcome:
-    """Add the person in ``details`` to the campaign's list and commit."""
+def join(
+    campaign: Campaign, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True
+) -> Outcome:
+    """Add the person in ``details`` to the campaign's list and commit (see ``sign``)."""
     subject = counters.campaign_subject(campaign.id)
     if count:
         person_id = people.upsert(details)
@@ -111,5 +117,6 @@ def join(campaign: Campaign, details: dict, ip_hash: str, *, count: bool = True)
             counters.add(keys, +1)
     counts = counters.totals([subject], "signatures")
     signups = counters.totals([subject], "signups")
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return Outcome(signature_count=counts[subject], signup_count=signups[subject])

@@ -1,0 +1,35 @@
+"""What the signature and sign-up endpoints share: headers they read, the honeypot."""
+
+from flask import request
+
+from campaign.ratelimit import WIDGET_KEY_HEADER
+from campaign.services import idempotency
+
+ACTION_PARAMETERS = [
+    {
+        "in": "header",
+        "name": idempotency.HEADER,
+        "required": False,
+        "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
+        "description": "Retry safely: the same key and body within 24 hours get the first "
+        "response back (with Idempotent-Replayed: true); the same key with another body is "
+        "refused with 422.",
+    },
+    {
+        "in": "header",
+        "name": WIDGET_KEY_HEADER,
+        "required": False,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+        "description": "The public identifier of the partner's embed widget; requests that "
+        "carry one also count against that widget's own rate limit.",
+    },
+]
+
+
+def idempotency_key() -> str | None:
+    return idempotency.parse_key(request.headers.get(idempotency.HEADER))
+
+
+def honeypot_filled(details: dict) -> bool:
+    value = details.pop("website", None)
+    return value not in (None, "", False)

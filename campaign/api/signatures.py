@@ -1,0 +1,56 @@
+"""Petition signatures: the public write, the same answer whether new or already signed."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from campaign.api.actions import ACTION_PARAMETERS, honeypot_filled, idempotency_key
+from campaign.ratelimit import write_limits
+from campaign.services import catalog, idempotency, people, signing
+from schemas.actions import SignatureInputSchema, SignatureReceiptSchema
+
+blp = Blueprint(
+    "signatures",
+    __name__,
+    url_prefix="/api/v1/petitions",
+    description="Signing petitions, from the campaign website and embed widgets",
+)
+
+
+@blp.route("/<slug>/signatures")
+class Signatures(MethodView):
+    @write_limits("SIGNATURE_RATE_LIMIT")
+    @blp.arguments(SignatureInputSchema)
+    @blp.response(201, SignatureReceiptSchema)
+    @blp.alt_response(404, description="No published petition has this slug")
+    @blp.alt_response(409, description="The petition is closed to signatures")
+    @blp.alt_response(429, description="Over a rate limit; see Retry-After")
+    @blp.doc(parameters=ACTION_PARAMETERS)
+    def post(self, details: dict, slug: str):
+        """Sign a petition.
+
+        The answer is 201 with the petition's current count whether or not this person had
+        signed already, so it reveals nothing about who has signed.
+        """
+
+        def write() -> dict:
+            petition = catalog.open_petition(slug)
+            outcome = signing.sign(
+                petition,
+                details,
+                people.hash_address(request.remote_addr),
+                count=not honeypot_filled(details),
+                commit=False,
+            )
+            return {
+                "petition": petition.slug,
+                "signature_count": outcome.signature_count,
+                "goal": petition.goal,
+            }
+
+        return idempotency.run_once(
+            f"signatures:{slug}",
+            idempotency_key(),
+            idempotency.fingerprint(request.get_json()),
+            write,
+        )

@@ -1,0 +1,52 @@
+"""Campaign sign-ups: joining a campaign's list, the same answer whether new or not."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from campaign.api.actions import ACTION_PARAMETERS, honeypot_filled, idempotency_key
+from campaign.ratelimit import write_limits
+from campaign.services import catalog, idempotency, people, signing
+from schemas.actions import SignupInputSchema, SignupReceiptSchema
+
+blp = Blueprint(
+    "signups",
+    __name__,
+    url_prefix="/api/v1/campaigns",
+    description="Joining a campaign's list, from the campaign website and embed widgets",
+)
+
+
+@blp.route("/<slug>/signups")
+class Signups(MethodView):
+    @write_limits("SIGNUP_RATE_LIMIT")
+    @blp.arguments(SignupInputSchema)
+    @blp.response(201, SignupReceiptSchema)
+    @blp.alt_response(404, description="No published campaign has this slug")
+    @blp.alt_response(409, description="The campaign is closed to sign-ups")
+    @blp.alt_response(429, description="Over a rate limit; see Retry-After")
+    @blp.doc(parameters=ACTION_PARAMETERS)
+    def post(self, details: dict, slug: str):
+        """Join a campaign's list.
+
+        The answer is 201 with the list's current size whether or not this person had joined
+        already.
+        """
+
+        def write() -> dict:
+            campaign = catalog.open_campaign(slug)
+            outcome = signing.join(
+                campaign,
+                details,
+                people.hash_address(request.remote_addr),
+                count=not honeypot_filled(details),
+                commit=False,
+            )
+            return {"campaign": campaign.slug, "signup_count": outcome.signup_count}
+
+        return idempotency.run_once(
+            f"signups:{slug}",
+            idempotency_key(),
+            idempotency.fingerprint(request.get_json()),
+            write,
+        )

@@ -1,0 +1,125 @@
+"""Idempotency-Key: a retried write gets the first answer instead of acting twice.
+
+The first successful response to a (scope, key) is stored in the same transaction as the
+write itself, so a key is remembered exactly when its write is committed. A retry with the
+same key and the same body gets that response back; the same key with another body is
+refused. Keys are forgotten after ``TTL``: a later use of an expired key starts afresh.
+Only successes are remembered; a request refused with a 4xx may be retried with its key.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from campaign.errors import abort
+from campaign.extensions import db
+from campaign.models import IdempotencyKey
+from campaign.models.types import utcnow
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+TTL = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+
+def parse_key(value: str | None) -> str | None:
+    """The key from the header, None when absent; a problem when it is not usable."""
+    if value is None:
+        return None
+    if not (0 < len(value) <= MAX_KEY_LENGTH and value.isascii() and value.isprintable()):
+        abort(
+            400,
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
+            slug="invalid-idempotency-key",
+        )
+    return value
+
+
+def fingerprint(payload) -> str:
+    """A digest of the request body as parsed JSON, so key order and spacing do not matter."""
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _stored(scope: str, key: str) -> IdempotencyKey | None:
+    return db.session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.scope == scope,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at > utcnow() - TTL,
+        )
+    )
+
+
+def _replay(row: IdempotencyKey, request_hash: str) -> tuple[dict, int, dict]:
+    if row.request_hash != request_hash:
+        abort(
+            422,
+            f"This {HEADER} was already used with a different body. "
+            "Use a new key for a new request.",
+            slug="idempotency-key-reused",
+        )
+    return json.loads(row.body), row.status_code, {REPLAYED_HEADER: "true"}
+
+
+def _remember(scope: str, key: str, request_hash: str, status: int, body: dict) -> bool:
+    """Store the response in the open transaction; False if a live record already holds the key.
+
+    An expired record is overwritten in the same statement, so that it never blocks its key.
+    """
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    stmt = insert(IdempotencyKey).values(
+        scope=scope,
+        key=key,
+        request_hash=request_hash,
+        status_code=status,
+        body=json.dumps(body, ensure_ascii=False),
+        created_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "key"],
+        set_={
+            "request_hash": stmt.excluded.request_hash,
+            "status_code": stmt.excluded.status_code,
+            "body": stmt.excluded.body,
+            "created_at": stmt.excluded.created_at,
+        },
+        where=IdempotencyKey.created_at <= now - TTL,
+    )
+    return db.session.execute(stmt.returning(IdempotencyKey.key)).first() is not None
+
+
+def run_once(
+    scope: str, key: str | None, request_hash: str, write: Callable[[], dict], status: int = 201
+) -> tuple[dict, int, dict]:
+    """Run ``write`` (which must leave its transaction open) once per key, and commit.
+
+    Returns (body, status, headers) for the view: the fresh response, or the stored one.
+    """
+    if key is not None and (row := _stored(scope, key)) is not None:
+        return _replay(row, request_hash)
+    body = write()
+    if key is not None and not _remember(scope, key, request_hash, status, body):
+        # A concurrent request with this key committed first: its answer stands, ours goes.
+        db.session.rollback()
+        winner = _stored(scope, key)
+        if winner is None:
+            abort(409, f"A request with this {HEADER} was in progress. Retry it.", slug="conflict")
+        return _replay(winner, request_hash)
+    db.session.commit()
+    return body, status, {}
+
+
+def purge_expired() -> int:
+    """Delete records older than ``TTL``; the number deleted."""
+    result = db.session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at <= utcnow() - TTL)
+    )
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,142 @@
+"""What constituents send when they sign or join, and the receipt they get back.
+
+Input strings are trimmed, bounded and free of control characters; names in any script
+(emoji included) pass through untouched otherwise. Unknown fields are refused so that a
+misspelt field name is reported rather than silently dropped.
+"""
+
+import re
+import unicodedata
+
+import marshmallow as ma
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+
+# Cc: C0/C1 controls and DEL (NUL among them, which PostgreSQL cannot store); Cs: lone
+# surrogates, which JSON can spell but no database column can hold. Format characters (Cf)
+# stay allowed: the zero-width joiners inside emoji and Persian or Indic names are Cf.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
+SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]*")
+POSTAL_CODE_PATTERN = re.compile(r"[A-Za-z0-9 -]*")
+
+
+class Text(ma.fields.String):
+    """A trimmed string of at most ``max_length`` characters, without control characters."""
+
+    def __init__(self, *, max_length: int, min_length: int = 0, multiline: bool = False, **kw):
+        validators = [ma.validate.Length(min=min_length, max=max_length)]
+        validators += list(kw.pop("validate", []))
+        super().__init__(validate=validators, **kw)
+        self.allowed_controls = "\n\t" if multiline else ""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if self.allowed_controls:
+            # Browsers send textarea line breaks as CRLF; keep one form.
+            text = text.replace("\r\n", "\n")
+        for char in text:
+            if (
+                char not in self.allowed_controls
+                and unicodedata.category(char) in REFUSED_CATEGORIES
+            ):
+                raise ma.ValidationError("Control characters are not allowed.")
+        return text
+
+
+class Email(Text):
+    """An email address, syntax checked by email-validator without any network look-up."""
+
+    def __init__(self, **kw):
+        super().__init__(max_length=320, min_length=1, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ma.ValidationError(f"Not a valid email address: {error}") from error
+
+
+class Country(Text):
+    """An ISO 3166-1 alpha-2 code, returned upper-case; empty when not given."""
+
+    def __init__(self, **kw):
+        super().__init__(max_length=2, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).upper()
+        if code and (len(code) != 2 or pycountry.countries.get(alpha_2=code) is None):
+            raise ma.ValidationError("Not an ISO 3166-1 alpha-2 country code, such as AM or US.")
+        return code
+
+
+def _referrer(value: str) -> None:
+    if value:
+        ma.validate.URL(schemes={"http", "https"}, require_tld=False)(value)
+
+
+def _matches(pattern: re.Pattern, message: str):
+    def check(value: str) -> None:
+        if not pattern.fullmatch(value):
+            raise ma.ValidationError(message)
+
+    return check
+
+
+class ActionSchema(ma.Schema):
+    """Who is acting, and where the request came from: shared by signatures and sign-ups."""
+
+    given_name = Text(required=True, min_length=1, max_length=100)
+    family_name = Text(max_length=100)
+    email = Email(required=True)
+    postal_code = Text(
+        max_length=20,
+        validate=[_matches(POSTAL_CODE_PATTERN, "Use letters, digits, spaces and hyphens.")],
+    )
+    country = Country(metadata={"description": "ISO 3166-1 alpha-2", "example": "AM"})
+    region = Text(max_length=100)
+    consent = ma.fields.Boolean(
+        metadata={"description": "The person agrees to be contacted about the campaign"}
+    )
+    source = Text(
+        max_length=64,
+        validate=[_matches(SOURCE_PATTERN, "Use only letters, digits, '-' and '_'.")],
+        metadata={
+            "description": "Campaign code, such as a partner or mailing",
+            "example": "nl-2024",
+        },
+    )
+    referrer = Text(
+        max_length=2048,
+        validate=[_referrer],
+        metadata={"description": "The http(s) page the form was on"},
+    )
+    # The honeypot: forms hide it from people, bots fill it. Any value makes the submission
+    # count for nothing while the answer stays the same, so a bot learns nothing.
+    website = ma.fields.Raw(
+        load_default=None,
+        metadata={"description": "Leave empty. Hidden from people; a filled value is ignored."},
+    )
+
+
+class SignatureInputSchema(ActionSchema):
+    comment = Text(max_length=2000, multiline=True)
+
+
+class SignupInputSchema(ActionSchema):
+    pass
+
+
+class SignatureReceiptSchema(ma.Schema):
+    """The same whether the person had signed before or not: it reveals nothing about them."""
+
+    petition = ma.fields.String(metadata={"description": "The petition's slug"})
+    signature_count = ma.fields.Integer(metadata={"description": "Counted signatures now"})
+    goal = ma.fields.Integer()
+
+
+class SignupReceiptSchema(ma.Schema):
+    """The same whether the person had joined before or not."""
+
+    campaign = ma.fields.String(metadata={"description": "The campaign's slug"})
+    signup_count = ma.fields.Integer(metadata={"description": "People on the campaign's list"})
