@@ -8,10 +8,12 @@ Only successes are remembered; a request refused with a 4xx may be retried with 
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -41,9 +43,11 @@ def parse_key(value: str | None) -> str | None:
 
 
 def fingerprint(payload) -> str:
-    """A digest of the request body as parsed JSON, so key order and spacing do not matter."""
+    """A keyed digest of the request body as parsed JSON: key order and spacing do not matter,
+    and the stored digest cannot be used to test guesses of who signed."""
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def _stored(scope: str, key: str) -> IdempotencyKey | None:
