@@ -7,7 +7,12 @@ from flask import g, request
 from campaign.errors import abort
 from campaign.services import tokens
 
-BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "An organizer token"}
+BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An organizer token from `flask --app wsgi tokens create NAME --scopes ...`",
+}
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def presented_secret() -> str:
@@ -35,6 +40,7 @@ def require_scope(scope: str):
                 )
             if scope not in token.scope_set:
                 abort(403, f"This token lacks the {scope!r} scope.", slug="insufficient-scope")
+            tokens.touch(token, in_session=request.method in WRITE_METHODS)
             g.token = token
             return view(*args, **kwargs)
 

@@ -6,10 +6,23 @@ from campaign.extensions import rest_api
 
 
 def register(app: Flask) -> None:
-    from campaign.api import campaigns, ops, petitions, signatures, signups, tallies
+    from campaign.api import (
+        admin,
+        campaigns,
+        ops,
+        petitions,
+        security,
+        signers,
+        signatures,
+        signups,
+        tallies,
+    )
 
     rest_api.register_blueprint(campaigns.blp)
     rest_api.register_blueprint(petitions.blp)
+    security.register(rest_api)
+    rest_api.register_blueprint(signers.blp)
+    rest_api.register_blueprint(admin.blp)
     rest_api.register_blueprint(signatures.blp)
     rest_api.register_blueprint(signups.blp)
     rest_api.register_blueprint(tallies.blp)

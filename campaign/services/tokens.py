@@ -2,10 +2,13 @@
 
 import hashlib
 import hmac
+import logging
 import secrets
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from campaign.extensions import db
 from campaign.models import ApiToken
@@ -13,6 +16,10 @@ from campaign.models.types import utcnow
 
 SCOPES = ("read", "export", "manage")
 SECRET_PREFIX = "cat_"  # noqa: S105 - a marker, not a secret
+# last_used_at is for spotting stale tokens, so a minute's precision spares a write per call.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
 
 
 class TokenError(ValueError):
@@ -70,3 +77,39 @@ def authenticate(secret: str) -> ApiToken | None:
     if not hmac.compare_digest(token.token_hash, digest):
         return None
     return token
+
+
+def _stale_use(token: ApiToken):
+    """The cutoff before which last_used_at should be moved on, or None if it is fresh."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+        return None
+    return now
+
+
+def touch(token: ApiToken, *, in_session: bool) -> None:
+    """Record that ``token`` was used, at most once per TOUCH_INTERVAL.
+
+    A write request records it in its own transaction (on SQLite it already holds the write
+    lock, which a second connection would wait for in vain). A read records it on a separate
+    short connection, best effort, so a read stays a read.
+    """
+    now = _stale_use(token)
+    if now is None:
+        return
+    if in_session:
+        token.last_used_at = now
+        return
+    stmt = (
+        update(ApiToken)
+        .where(
+            ApiToken.id == token.id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_INTERVAL),
+        )
+        .values(last_used_at=now)
+    )
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(stmt)
+    except SQLAlchemyError as error:
+        log.warning("could not record token use: %s", error)
