@@ -1,0 +1,147 @@
+"""Commands for counts: ``tallies check [--fix]`` and ``signatures load`` (CSV or fake)."""
+
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import marshmallow as ma
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from campaign.extensions import db
+from campaign.models import Petition
+from campaign.services import bulkload, reconcile
+
+tallies_group = AppGroup("tallies", help="Counts kept as data: check them against the rows.")
+signatures_group = AppGroup("signatures", help="Signatures in bulk: paper CSVs, test data.")
+
+SHOWN_ERRORS = 20
+
+
+def _describe(report: reconcile.Report, drift: reconcile.Drift) -> str:
+    what = report.labels.get(drift.subject, drift.subject)
+    key = f" {drift.key}" if drift.key else ""
+    return (
+        f"  {what}: {drift.dimension}{key}: counters {drift.counted}, rows {drift.actual}"
+        f" ({drift.delta:+d})"
+    )
+
+
+@tallies_group.command("check")
+@click.option("--fix", is_flag=True, help="Repair drift by writing corrective counter rows.")
+@click.option("--campaign", "campaigns", multiple=True, help="Only this campaign (repeatable).")
+def check_command(fix: bool, campaigns: tuple[str, ...]) -> None:
+    """Recompute every counter from the rows and report drift; exit 1 on drift unless --fix."""
+    report = reconcile.check(list(campaigns) or None)
+    known = {label.split(" ", 1)[1] for label in report.labels.values() if label.startswith("c")}
+    unknown = sorted(set(campaigns) - known)
+    if unknown:
+        raise click.ClickException(f"no campaign has the slug {', '.join(unknown)}")
+    for drift in report.drifts:
+        click.echo(_describe(report, drift))
+    for slug, thresholds in report.missing_milestones.items():
+        click.echo(f"  petition {slug}: milestone not recorded: {thresholds}")
+    if report.clean:
+        click.echo(f"{report.checked} counts checked: no drift")
+        return
+    summary = (
+        f"{report.checked} counts checked: {len(report.drifts)} drifted,"
+        f" {sum(len(t) for t in report.missing_milestones.values())} milestones missing"
+    )
+    if not fix:
+        click.echo(summary + " (run with --fix to repair)")
+        raise SystemExit(1)
+    reconcile.fix(report)
+    click.echo(summary + ": repaired")
+
+
+def _petition(slug: str) -> Petition:
+    petition = db.session.scalar(
+        select(Petition).options(selectinload(Petition.demands)).where(Petition.slug == slug)
+    )
+    if petition is None:
+        raise click.ClickException(f"no petition has the slug {slug!r}")
+    return petition
+
+
+def _signed_at(raw: str) -> datetime:
+    moment = datetime.fromisoformat(raw)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def read_csv(path: Path, errors: list[str]):
+    """Validated rows of a paper-signature CSV; bad lines are appended to ``errors``."""
+    from schemas.actions import SignatureInputSchema
+
+    schema = SignatureInputSchema()
+    allowed = set(schema.fields) - {"website"} | {"signed_at"}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        columns = set(reader.fieldnames or ())
+        if not {"email", "given_name"} <= columns or columns - allowed:
+            raise click.ClickException(
+                f"{path}: columns must include email and given_name and be among "
+                f"{', '.join(sorted(allowed))}; found {', '.join(sorted(columns)) or 'none'}"
+            )
+        for row in reader:
+            values = {k: v for k, v in row.items() if k and v not in (None, "")}
+            try:
+                signed_at = values.pop("signed_at", None)
+                details = schema.load(values)
+                details["signed_at"] = _signed_at(signed_at) if signed_at else None
+            except (ma.ValidationError, ValueError) as error:
+                message = error.messages if isinstance(error, ma.ValidationError) else error
+                errors.append(f"line {reader.line_num}: {message}")
+                continue
+            yield details
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
+@signatures_group.command("load")
+@click.argument("petition_slug")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--fake", type=click.IntRange(min=1), help="Add this many realistic fake signers.")
+@click.option(
+    "--source", default="paper", show_default=True, help="Source for CSV rows without one."
+)
+@click.option(
+    "--days", default=30.0, show_default=True, help="Spread fake signing times over days."
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed for fake signers.")
+@click.option("--batch-size", default=bulkload.BATCH_SIZE, show_default=True)
+def load_command(petition_slug, csv_path, fake, source, days, seed, batch_size) -> None:
+    """Add signatures to PETITION_SLUG from --csv FILE (paper forms) or --fake N.
+
+    CSV columns: email, given_name and optionally family_name, postal_code, country,
+    region, comment, consent, source, referrer, signed_at (ISO 8601, UTC if no zone).
+    Counters are then set exactly from the rows.
+    """
+    if bool(csv_path) == bool(fake):
+        raise click.UsageError("give exactly one of --csv FILE or --fake N")
+    petition = _petition(petition_slug)
+    errors: list[str] = []
+    if fake:
+        rows, length = bulkload.fake_signatures(fake, seed=seed, days=days), fake
+    else:
+        rows = (
+            {**row, "source": row.get("source") or source} for row in read_csv(csv_path, errors)
+        )
+        length = _count_lines(csv_path)
+    with click.progressbar(length=length, label=f"loading into {petition.slug}") as bar:
+        result = bulkload.load(petition, rows, batch_size=batch_size, progress=bar.update)
+    for error in errors[:SHOWN_ERRORS]:
+        click.echo(f"  skipped {error}", err=True)
+    if len(errors) > SHOWN_ERRORS:
+        click.echo(f"  ... and {len(errors) - SHOWN_ERRORS} more bad lines", err=True)
+    click.echo("setting counters from the rows ...")
+    report = reconcile.reconcile([petition.campaign.slug])
+    click.echo(
+        f"added {result.added} signatures, {result.skipped} already signed, "
+        f"{len(errors)} bad lines; {len(report.drifts)} counts updated"
+    )

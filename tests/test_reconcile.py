@@ -1,0 +1,102 @@
+"""Reconciliation: counters recomputed from rows, drift reported and repaired."""
+
+from sqlalchemy import delete, func, select, update
+
+from campaign.extensions import db
+from campaign.models import Milestone, Petition, Signature
+from campaign.services import counters, reconcile, signing
+
+CAMPAIGN = "nagorno-karabakh-political-prisoners"
+PETITION = "release-the-prisoners"
+
+
+def _sign(app, petition_slug: str, n: int, start: int = 0, **fields) -> None:
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == petition_slug))
+        for i in range(start, start + n):
+            details = {"given_name": "Narek", "email": f"r{i}@example.org", **fields}
+            signing.sign(petition, details, ip_hash="")
+
+
+def _tallies(client) -> dict:
+    return client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies?interval=hour").get_json()
+
+
+def test_counts_kept_by_the_write_path_have_no_drift(app):
+    _sign(app, PETITION, 3, country="AM", region="Shirak", source="embed")
+    _sign(app, "support-the-senators-letter", 2, country="US")
+    with app.app_context():
+        report = reconcile.check()
+    assert report.clean
+    assert report.checked > 10
+
+
+def test_check_command_reports_drift_and_fix_repairs_it(app, client):
+    _sign(app, PETITION, 12, country="AM", region="Lori", source="newsletter")
+    before = _tallies(client)
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
+        subject = counters.petition_subject(petition.id)
+        campaign = counters.campaign_subject(petition.campaign_id)
+        # Drift on purpose: a lost increment, a phantom country, a forgotten milestone,
+        # and a row counted by nobody.
+        counters.add([(subject, "total", "")], -5)
+        counters.add([(campaign, "country", "ZZ")], 7)
+        db.session.execute(delete(Milestone))
+        db.session.execute(
+            update(Signature)
+            .where(Signature.id == db.session.scalar(select(func.min(Signature.id))))
+            .values(country="FR")
+        )
+        db.session.commit()
+    drifted = _tallies(client)
+    assert drifted["petitions"][0]["signature_count"] == 7
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tallies", "check"])
+    assert result.exit_code == 1, result.output
+    assert f"petition {PETITION}" in result.output
+    assert "country ZZ" in result.output
+    assert "country FR" in result.output
+    assert "milestone" in result.output
+
+    result = runner.invoke(args=["tallies", "check", "--fix"])
+    assert result.exit_code == 0, result.output
+    assert "repaired" in result.output
+
+    after = _tallies(client)
+    assert after["petitions"] == before["petitions"]
+    assert after["demands"] == before["demands"]
+    assert after["people_count"] == before["people_count"]
+    assert {c["code"]: c["count"] for c in after["by_country"]} == {"AM": 11, "FR": 1}
+    assert [(m["petition"], m["threshold"]) for m in after["milestones"]] == [(PETITION, 10)]
+
+    result = runner.invoke(args=["tallies", "check"])
+    assert result.exit_code == 0, result.output
+    assert "no drift" in result.output
+
+
+def test_milestone_backfill_uses_the_time_the_threshold_was_reached(app):
+    _sign(app, PETITION, 11)
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
+        tenth = db.session.scalars(
+            select(Signature.counted_at)
+            .where(Signature.petition_id == petition.id)
+            .order_by(Signature.counted_at, Signature.id)
+        ).all()[9]
+        db.session.execute(delete(Milestone))
+        db.session.commit()
+        reconcile.reconcile()
+        milestone = db.session.scalar(select(Milestone))
+        assert milestone.threshold == 10
+        assert milestone.reached_at == tenth
+
+
+def test_check_can_be_limited_to_one_campaign(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tallies", "check", "--campaign", CAMPAIGN])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["tallies", "check", "--campaign", "nope"])
+    assert result.exit_code != 0
+    assert "nope" in result.output
