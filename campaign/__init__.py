@@ -64,7 +64,15 @@ def register_extensions(app: Flask) -> None:
         app,
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
         supports_credentials=False,
-        expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "ETag"],
+        # Widgets read these to back off (429) and to tell a replayed answer from a fresh one.
+        expose_headers=[
+            "Retry-After",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Idempotent-Replayed",
+            "ETag",
+        ],
         allow_headers=["Content-Type", "Idempotency-Key", "X-Widget-Key"],
         max_age=600,
     )
