@@ -1,0 +1,112 @@
+"""The embeddable petition widget: the iframe page, its assets and the partner's embed.js.
+
+These are pages and scripts for browsers, not JSON resources, so they live in a plain Flask
+blueprint outside the OpenAPI document. The page's own Content-Security-Policy is set here
+(before hardening's default) so that it may be framed by the configured partner origins
+and load nothing but this host's script and style.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, make_response, render_template, request, send_file
+
+from campaign.errors import abort
+from campaign.services import catalog, widget
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
+ASSETS = ("widget.css", "widget.js")
+HONEYPOT = "website"
+ASSET_MAX_AGE = 3600
+PAGE_MAX_AGE = 30
+# (name, autocomplete token, input type, required), in the order the form shows them.
+FIELDS = (
+    ("given_name", "given-name", "text", True),
+    ("family_name", "family-name", "text", False),
+    ("email", "email", "email", True),
+    ("postal_code", "postal-code", "text", False),
+    ("country", "country", "select", False),
+)
+
+bp = Blueprint("embed", __name__)
+
+
+@cache
+def _fingerprint(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+
+
+def _asset_urls() -> dict[str, str]:
+    # The content hash in the query lets browsers keep assets for an hour and still see a
+    # new release at once.
+    return {name: f"/embed/assets/{name}?v={_fingerprint(name)}" for name in ASSETS}
+
+
+def frame_ancestors() -> str:
+    config = current_app.config
+    return widget.frame_ancestors(config.get("EMBED_ORIGINS") or [], config["CORS_ORIGINS"])
+
+
+@bp.get("/embed/petitions/<slug>")
+def petition_page(slug: str):
+    petition = catalog.public_petition(slug)
+    lang = widget.choose_language(request.args.get("lang"), request.accept_languages)
+    t = widget.strings(lang)
+    count = petition.signature_count
+    if petition.goal:
+        count_text = t["count_of_goal"].format(
+            count=widget.format_count(count, lang), goal=widget.format_count(petition.goal, lang)
+        )
+    else:
+        count_text = t["count_only"].format(count=widget.format_count(count, lang))
+    path = f"/api/v1/petitions/{quote(petition.slug, safe='')}"
+    data = {
+        "lang": lang,
+        "action": f"{path}/signatures",
+        "tally": f"{path}/tally",
+        "goal": petition.goal,
+        "source": widget.clean_source(request.args.get("source")),
+        "referrer": widget.clean_referrer(request.args.get("referrer")),
+        "widget_key": widget.clean_widget_key(request.args.get("key")),
+        "honeypot": HONEYPOT,
+        "strings": {key: t[key] for key in widget.SCRIPT_STRINGS},
+    }
+    html = render_template(
+        "embed/petition.html",
+        lang=lang,
+        t=t,
+        petition=petition,
+        count_text=count_text,
+        fields=FIELDS,
+        countries=widget.countries(lang),
+        honeypot=HONEYPOT,
+        assets=_asset_urls(),
+        data=data,
+    )
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = widget.page_csp(frame_ancestors())
+    response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _static(name: str, max_age: int):
+    response = send_file(STATIC_DIR / name, max_age=max_age, conditional=True)
+    # Partners load embed.js from their own origin; say so even if a stricter default arrives.
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@bp.get("/embed/assets/<name>")
+def asset(name: str):
+    if name not in ASSETS:
+        abort(404, f"No widget asset is named {name!r}.", slug="not-found")
+    return _static(name, ASSET_MAX_AGE)
+
+
+@bp.get("/embed.js")
+def embed_script():
+    # Partners' pages reference this one URL forever, so it is cached briefly.
+    return _static("embed.js", 300)
