@@ -71,8 +71,6 @@ def from_environment(instance_path: str) -> dict:
         "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "CORS_ORIGINS": _list("CORS_ORIGINS"),
-        # Sites allowed to frame the embed widget; empty means CORS_ORIGINS (and this host).
-        "EMBED_ORIGINS": _list("EMBED_ORIGINS"),
         "MAX_BODY_BYTES": _int("MAX_BODY_BYTES", 16 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
@@ -80,6 +78,7 @@ def from_environment(instance_path: str) -> dict:
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
         "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
         "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
+        "OSDI_SYSTEM_NAME": os.environ.get("OSDI_SYSTEM_NAME", "").strip() or "campaign-api",
     }
 
 

@@ -1,0 +1,73 @@
+"""OSDI signatures: per petition and per person, and the record-signature helper."""
+
+from flask.views import MethodView
+
+from campaign.api.osdi.blueprint import (
+    HAL_JSON,
+    authenticated,
+    blp,
+    optional_reader,
+    organizer_read,
+)
+from campaign.ratelimit import client_address, write_limits
+from campaign.services import catalog, people
+from campaign.services.osdi import hal, helpers, reads
+from schemas.osdi import (
+    OsdiListArgsSchema,
+    OsdiRecordSignatureSchema,
+    OsdiSignaturePageSchema,
+    OsdiSignatureSchema,
+)
+
+
+@blp.route("/petitions/<slug>/signatures")
+class PetitionSignatures(MethodView):
+    @organizer_read
+    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, OsdiSignaturePageSchema, content_type=HAL_JSON)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug: str):
+        """The petition's counted signatures, oldest first, 25 a page."""
+        return reads.petition_signatures_page(
+            slug, args["page"], args["per_page"], args.get("filter")
+        )
+
+    @write_limits("SIGNATURE_RATE_LIMIT")
+    @optional_reader
+    @blp.arguments(OsdiRecordSignatureSchema, error_status_code=400)
+    @blp.response(200, OsdiSignatureSchema, content_type=HAL_JSON)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The petition is closed")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, body, slug: str):
+        """The record-signature helper: match the person by email, sign once.
+
+        Counted like a native signature. Without a token the answer is `{}` (a blind post,
+        under the native signing rate limit); with a read token it is the signature.
+        """
+        petition = catalog.open_petition(slug)
+        signature = helpers.record_signature(petition, body, people.hash_address(client_address()))
+        return hal.signature(signature, petition.slug) if authenticated() else {}
+
+
+@blp.route("/petitions/<slug>/signatures/<int:signature_id>")
+class SignatureResource(MethodView):
+    @organizer_read
+    @blp.response(200, OsdiSignatureSchema, content_type=HAL_JSON)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, slug: str, signature_id: int):
+        """One counted signature on the petition."""
+        return reads.signature(slug, signature_id)
+
+
+@blp.route("/people/<int:person_id>/signatures")
+class PersonSignatures(MethodView):
+    @organizer_read
+    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, OsdiSignaturePageSchema, content_type=HAL_JSON)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, person_id: int):
+        """The person's counted signatures on any petition, 25 a page."""
+        return reads.person_signatures_page(
+            person_id, args["page"], args["per_page"], args.get("filter")
+        )

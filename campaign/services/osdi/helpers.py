@@ -1,0 +1,107 @@
+"""OSDI's record-signature and person-signup helpers, written through the native services.
+
+A person is matched by canonical email (``people.upsert``), a signature is one per person
+per petition and lands in the same counters as a native signature (``signing.sign``), and a
+person named in ``add_lists`` joins those campaigns' lists exactly as a native sign-up
+(``signing.join``). Without ``add_lists`` person-signup only creates or updates the person:
+OSDI's helper is about the person, and nobody joins a campaign's list unasked.
+Tags (``add_tags``) are accepted and ignored; this system keeps no tags.
+"""
+
+from sqlalchemy import select
+
+from campaign.errors import abort
+from campaign.extensions import db
+from campaign.models import Campaign, Person, Petition, Signature
+from campaign.services import catalog, people, signing
+
+# OSDI email statuses that say something about consent to be contacted; the others
+# (bouncing, spam complaint...) leave the person's consent as it is.
+CONSENT_BY_STATUS = {"subscribed": True, "unsubscribed": False}
+
+
+def _primary(items: list[dict]) -> dict:
+    return next((item for item in items if item.get("primary")), items[0] if items else {})
+
+
+def person_details(person: dict) -> dict:
+    """The native details (email, names, postal code, country, region, consent) of an OSDI
+    person hash. Fields the hash leaves out are left out, so an update keeps them."""
+    email = _primary(person["email_addresses"])
+    details = {"email": email["address"]}
+    for field in ("given_name", "family_name"):
+        if field in person:
+            details[field] = person[field]
+    address = _primary(person.get("postal_addresses") or [])
+    for field in ("postal_code", "country", "region"):
+        if field in address:
+            details[field] = address[field]
+    if email.get("status") in CONSENT_BY_STATUS:
+        details["consent"] = CONSENT_BY_STATUS[email["status"]]
+    if "given_name" not in details or "family_name" not in details:
+        # people.upsert writes both names (the insert half of its statement needs them), so
+        # names the hash leaves out are the stored ones, or empty for someone new: OSDI lets
+        # a client create or update a person from an email alone.
+        known = _find_person(details["email"])
+        for field in ("given_name", "family_name"):
+            details.setdefault(field, getattr(known, field) if known else "")
+    return details
+
+
+def _find_person(email: str) -> Person | None:
+    canonical = people.canonical_email(email)
+    return db.session.scalar(select(Person).where(Person.email_canonical == canonical))
+
+
+def record_signature(petition: Petition, body: dict, ip_hash: str) -> Signature:
+    """Sign ``petition`` for the person in ``body`` and return their signature on it."""
+    details = person_details(body["person"])
+    if "comments" in body:
+        details["comment"] = body["comments"]
+    referrer_data = body.get("referrer_data") or {}
+    if referrer_data.get("source"):
+        details["source"] = referrer_data["source"]
+    if referrer_data.get("url"):
+        details["referrer"] = referrer_data["url"]
+    signing.sign(petition, details, ip_hash)
+    return db.session.scalar(
+        select(Signature)
+        .join(Person, Signature.person_id == Person.id)
+        .where(
+            Signature.petition_id == petition.id,
+            Person.email_canonical == people.canonical_email(details["email"]),
+        )
+    )
+
+
+def _campaigns(names: list[str]) -> list[Campaign]:
+    """The open campaigns ``add_lists`` names: 400 for a name that is no list, 409 closed."""
+    known = set(
+        db.session.scalars(
+            select(Campaign.slug).where(
+                Campaign.slug.in_(names), Campaign.status.in_(catalog.PUBLIC_STATUSES)
+            )
+        )
+    )
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        abort(
+            400,
+            "add_lists names lists that do not exist: " + ", ".join(unknown),
+            slug="validation",
+            errors={"add_lists": [f"No list (campaign) is named {name!r}." for name in unknown]},
+        )
+    return [catalog.open_campaign(name) for name in dict.fromkeys(names)]
+
+
+def signup(body: dict, ip_hash: str) -> Person:
+    """Create or update the person in ``body``; join the campaigns it lists in ``add_lists``."""
+    campaigns = _campaigns(body.get("add_lists") or [])
+    details = person_details(body["person"])
+    if campaigns:
+        for campaign in campaigns:
+            signing.join(campaign, details, ip_hash)
+    else:
+        people.upsert(details)
+        db.session.commit()
+    return _find_person(details["email"])
