@@ -1,5 +1,7 @@
 """Signing a petition: validation, one signature per person, privacy, hardening."""
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -287,3 +289,15 @@ def test_openapi_documents_the_endpoint(client):
     assert "201" in operation["responses"]
     headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
     assert {"Idempotency-Key", "X-Widget-Key"} <= headers
+
+
+def test_oversized_chunked_body_without_length_is_413(client):
+    big = b'{"given_name": "' + b"a" * 20000 + b'", "email": "a@example.org"}'
+    response = client.post(
+        URL,
+        input_stream=io.BytesIO(big),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert response.content_type == "application/problem+json"
