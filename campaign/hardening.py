@@ -1,10 +1,16 @@
 """Request and response rules that hold on every route: media types, security headers."""
 
+import re
+
 from flask import Flask, current_app, request
 
 from campaign.errors import abort
 
 JSON_TYPES = ("application/json",)
+# Pages linked from email take form posts: the confirm button, one-click unsubscribe (RFC 8058).
+FORM_PATHS = ("/confirm/", "/unsubscribe/")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The API returns data, never pages: nothing may load or frame it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Swagger UI is a page of our own scripts plus one inline bootstrap script.
@@ -18,6 +24,18 @@ def _is_json(mimetype: str) -> bool:
     return mimetype in JSON_TYPES or mimetype.endswith("+json")
 
 
+def check_url():
+    """400 for a path or query with control characters, before any of it reaches a query.
+
+    PostgreSQL cannot hold NUL in text, so a slug such as ``a%00b`` would otherwise fail
+    inside the driver instead of simply naming nothing.
+    """
+    values = [request.path, *request.args.keys()]
+    values += [v for _, v in request.args.items(multi=True)]
+    if any(CONTROL_CHARACTERS.search(value) for value in values):
+        abort(400, "The URL contains control characters.", slug="invalid-url")
+
+
 def check_body():
     """413 for a declared body over the limit, 415 for a write that is not JSON.
 
@@ -26,7 +44,14 @@ def check_body():
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit and (request.content_length or 0) > limit:
         abort(413, f"The body is over the limit of {limit} bytes.", slug="body-too-large")
+    # A chunked body has no declared length; Werkzeug silently stops reading at the limit,
+    # so a body that fills it is refused here rather than parsed truncated.
+    chunked = request.content_length is None and request.headers.get("Transfer-Encoding")
+    if limit and chunked and len(request.get_data(cache=True)) >= limit:
+        abort(413, f"The body is over the limit of {limit} bytes.", slug="body-too-large")
     if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.path.startswith(FORM_PATHS) and request.mimetype in FORM_TYPES:
         return
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if has_body and not _is_json(request.mimetype):
@@ -51,5 +76,6 @@ def security_headers(response):
 
 
 def register(app: Flask) -> None:
+    app.before_request(check_url)
     app.before_request(check_body)
     app.after_request(security_headers)
