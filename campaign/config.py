@@ -71,6 +71,8 @@ def from_environment(instance_path: str) -> dict:
         "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "CORS_ORIGINS": _list("CORS_ORIGINS"),
+        # Sites allowed to frame the embed widget; empty means CORS_ORIGINS (and this host).
+        "EMBED_ORIGINS": _list("EMBED_ORIGINS"),
         "MAX_BODY_BYTES": _int("MAX_BODY_BYTES", 16 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),

@@ -140,6 +140,7 @@ def test_partner_page_signs_through_the_widget(sites, page):
     english, armenian = page.frame_locator("iframe").nth(0), page.frame_locator("iframe").nth(1)
     expect(english.locator("#count")).to_have_text("0 of 10,000 signatures")
     armenian.get_by_role("heading", name="Ստորագրեք խնդրագիրը").wait_for()
+    expect(armenian.locator("#count")).to_have_text("Հավաքվել է 0 ստորագրություն 10\u00a0000-ից")
     # Each iframe took the height its widget reported, not the snippet's initial guess.
     page.wait_for_function(
         "() => [...document.querySelectorAll('iframe')].every(f => f.style.height !== '520px')"

@@ -8,7 +8,9 @@ from campaign.extensions import rest_api
 def register(app: Flask) -> None:
     from campaign.api import (
         admin,
+        badge,
         campaigns,
+        embed,
         ops,
         osdi,
         petitions,
@@ -27,5 +29,7 @@ def register(app: Flask) -> None:
     rest_api.register_blueprint(signatures.blp)
     rest_api.register_blueprint(signups.blp)
     rest_api.register_blueprint(tallies.blp)
+    rest_api.register_blueprint(badge.blp)
     osdi.register(rest_api)
     ops.register(app)
+    app.register_blueprint(embed.bp)

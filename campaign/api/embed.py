@@ -67,6 +67,7 @@ def petition_page(slug: str):
         "action": f"{path}/signatures",
         "tally": f"{path}/tally",
         "goal": petition.goal,
+        "grouping": widget.GROUPING.get(lang, ","),
         "source": widget.clean_source(request.args.get("source")),
         "referrer": widget.clean_referrer(request.args.get("referrer")),
         "widget_key": widget.clean_widget_key(request.args.get("key")),

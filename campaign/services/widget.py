@@ -96,8 +96,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 LANGUAGES = tuple(STRINGS)
-# Digit grouping as each language writes it (Armenian groups with a thin no-break space).
-GROUPING = {"en": ",", "hy": "\u202f"}
+# Digit grouping as each language writes it (CLDR: Armenian groups with a no-break space).
+# The page script groups with the same character rather than trusting the browser's Intl
+# data, which some builds lack for Armenian.
+GROUPING = {"en": ",", "hy": "\u00a0"}
 # The strings embed.js's page script needs in the browser; the rest are rendered server-side.
 SCRIPT_STRINGS = (
     "count_of_goal",

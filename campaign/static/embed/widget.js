@@ -8,7 +8,11 @@
 
   var data = JSON.parse(document.getElementById("widget-data").textContent);
   var T = data.strings;
-  var numbers = new Intl.NumberFormat(data.lang);
+  var numbers = {
+    format: function (n) {
+      return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, data.grouping);
+    },
+  };
   var form = document.getElementById("sign-form");
   var countEl = document.getElementById("count");
   var progress = document.getElementById("progress");
