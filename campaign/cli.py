@@ -93,5 +93,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(tokens_group)
     app.cli.add_command(seed_command)
+    from campaign.outbox_commands import COMMANDS as outbox_commands
+
+    for command in outbox_commands:
+        app.cli.add_command(command)
     app.cli.add_command(tallies_group)
     app.cli.add_command(signatures_group)

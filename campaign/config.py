@@ -81,6 +81,21 @@ def from_environment(instance_path: str) -> dict:
         "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
         "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
         "OSDI_SYSTEM_NAME": os.environ.get("OSDI_SYSTEM_NAME", "").strip() or "campaign-api",
+        # Mail and the outbox worker (issue 8): empty MAIL_URL writes mail to the log.
+        "MAIL_URL": os.environ.get("MAIL_URL", "").strip(),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "campaign@localhost",
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
+        "CONFIRMATION_TOKEN_HOURS": _int("CONFIRMATION_TOKEN_HOURS", 72),
+        "CONFIRMATION_MAX_EMAILS": _int("CONFIRMATION_MAX_EMAILS", 3),
+        "OUTBOX_BATCH": _int("OUTBOX_BATCH", 10),
+        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 10),
+        "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 30),
+        "OUTBOX_KEEP_DAYS": _int("OUTBOX_KEEP_DAYS", 7),
+        "DELIVERY_TIMEOUT_SECONDS": _int("DELIVERY_TIMEOUT_SECONDS", 10),
+        "WEBHOOKS_ALLOW_HTTP": _bool("WEBHOOKS_ALLOW_HTTP"),
+        "PENDING_MAX_AGE_DAYS": _int("PENDING_MAX_AGE_DAYS", 30),
+        "IP_HASH_MAX_AGE_DAYS": _int("IP_HASH_MAX_AGE_DAYS", 90),
     }
 
 

@@ -10,15 +10,18 @@ def register(app: Flask) -> None:
         admin,
         badge,
         campaigns,
+        confirm,
         embed,
         ops,
         osdi,
+        people,
         petitions,
         security,
-        signers,
         signatures,
+        signers,
         signups,
         tallies,
+        webhooks,
     )
 
     rest_api.register_blueprint(campaigns.blp)
@@ -32,4 +35,7 @@ def register(app: Flask) -> None:
     rest_api.register_blueprint(badge.blp)
     osdi.register(rest_api)
     ops.register(app)
+    confirm.register(app)
+    rest_api.register_blueprint(people.blp)
+    rest_api.register_blueprint(webhooks.blp)
     app.register_blueprint(embed.bp)

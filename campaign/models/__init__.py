@@ -12,22 +12,26 @@ from .content import (
     petition_targets,
 )
 from .ops import ApiToken, Counter, IdempotencyKey, Milestone
+from .outbox import ConfirmationToken, OutboxItem, Webhook
 
 __all__ = [
     "ApiToken",
     "Campaign",
     "CampaignPerson",
+    "ConfirmationToken",
     "Counter",
     "Demand",
     "IdempotencyKey",
     "Legislation",
     "Milestone",
+    "OutboxItem",
     "Person",
     "Petition",
     "Prisoner",
     "Signature",
     "Signup",
     "Target",
+    "Webhook",
     "petition_demands",
     "petition_targets",
 ]

@@ -2,7 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.extensions import db
@@ -162,6 +173,10 @@ class Petition(Timestamped, db.Model):
     goal: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Signatures start pending and count once the signer confirms by email.
+    requires_confirmation: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     campaign: Mapped[Campaign] = relationship(back_populates="petitions")
     demands: Mapped[list[Demand]] = relationship(

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from campaign.extensions import db
 from campaign.models import Campaign, Petition, Signature, Signup
 from campaign.models.types import utcnow
-from campaign.services import counters, milestones, people
+from campaign.services import confirmation, counters, milestones, people, webhooks
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,17 @@ def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, 
     return keys
 
 
+def count_signature(
+    petition: Petition, person_id: int, signature: Signature, extra: dict | None = None
+) -> None:
+    """Add one signature to every count it stands in, with ``extra`` deltas, in one statement."""
+    deltas = dict.fromkeys(signature_keys(petition, signature), 1)
+    if people.join_campaign(petition.campaign_id, person_id):
+        deltas[(counters.campaign_subject(petition.campaign_id), "people", "")] = 1
+    deltas.update(extra or {})
+    counters.add_deltas(deltas)
+
+
 def sign(
     petition: Petition, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True
 ) -> Outcome:
@@ -53,12 +64,13 @@ def sign(
     if count:
         person_id = people.upsert(details)
         now = utcnow()
+        pending = petition.requires_confirmation
         stmt = (
             _insert()(Signature)
             .values(
                 petition_id=petition.id,
                 person_id=person_id,
-                status="counted",
+                status="pending" if pending else "counted",
                 country=details.get("country") or "",
                 region=details.get("region") or "",
                 comment=details.get("comment") or "",
@@ -66,26 +78,31 @@ def sign(
                 referrer=details.get("referrer") or "",
                 ip_hash=ip_hash,
                 created_at=now,
-                counted_at=now,
+                counted_at=None if pending else now,
             )
             .on_conflict_do_nothing(index_elements=["petition_id", "person_id"])
             .returning(Signature.id)
         )
-        if db.session.execute(stmt).first() is not None:
+        inserted = db.session.execute(stmt).first()
+        if pending:
+            confirmation.requested(petition, person_id, inserted.id if inserted else None)
+        elif inserted is not None:
             signature = Signature(
                 country=details.get("country") or "",
                 region=details.get("region") or "",
                 source=details.get("source") or "",
                 counted_at=now,
             )
-            keys = signature_keys(petition, signature)
-            if people.join_campaign(petition.campaign_id, person_id):
-                keys.append((counters.campaign_subject(petition.campaign_id), "people", ""))
-            counters.add(keys, +1)
+            count_signature(petition, person_id, signature)
+            webhooks.signature_counted(petition, inserted.id, person_id)
+        else:
+            # Confirmation was turned off after this person signed: signing again counts it.
+            confirmation.count_pending(petition, person_id)
     signature_count = counters.totals([counters.petition_subject(petition.id)])
     if count:
         milestones.record(petition, signature_count[counters.petition_subject(petition.id)])
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return Outcome(signature_count=signature_count[counters.petition_subject(petition.id)])
 
 
@@ -110,11 +127,13 @@ def join(
             .on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
             .returning(Signup.id)
         )
-        if db.session.execute(stmt).first() is not None:
+        inserted = db.session.execute(stmt).first()
+        if inserted is not None:
             keys = [(subject, "signups", "")]
             if people.join_campaign(campaign.id, person_id):
                 keys.append((subject, "people", ""))
             counters.add(keys, +1)
+            webhooks.signup_created(campaign, inserted.id, person_id)
     counts = counters.totals([subject], "signatures")
     signups = counters.totals([subject], "signups")
     if commit:

@@ -1,0 +1,208 @@
+"""Confirming signatures by email, for petitions with ``requires_confirmation``.
+
+A signature on such a petition is stored ``pending`` and counts nowhere but in the petition's
+``pending`` counter, which organizers see. The signer's transaction queues a confirmation
+email in the outbox; the worker makes a fresh token when it sends it, storing only the
+token's hash, so no usable token ever sits in the database. Signing again re-queues the email,
+at most ``CONFIRMATION_MAX_EMAILS`` times per signature.
+
+The emailed link opens a page (GET, no side effects: mail scanners fetch links) whose form
+POSTs the token. Confirming flips ``pending`` to ``counted`` with
+``UPDATE ... WHERE status = 'pending' RETURNING``, so of two concurrent confirmations only one
+counts, and deletes the signature's tokens, so each is single-use.
+
+Turning confirmation off later leaves pending signatures pending: their links still work, and
+a signer who signs again is counted at once. Turning it on leaves counted signatures counted.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from types import SimpleNamespace
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from campaign.extensions import db
+from campaign.models import ConfirmationToken, OutboxItem, Person, Petition, Signature
+from campaign.models.types import utcnow
+from campaign.services import counters, links, mailer, milestones, outbox, signing, webhooks
+
+PENDING = "pending"
+
+
+def pending_key(petition_id: int) -> tuple[str, str, str]:
+    return (counters.petition_subject(petition_id), PENDING, "")
+
+
+def token_hash(token: str) -> str:
+    # The token carries 256 random bits, so a plain digest cannot be reversed by guessing.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _ref(signature_id: int) -> str:
+    return f"signature:{signature_id}"
+
+
+def requested(petition: Petition, person_id: int, inserted_id: int | None) -> None:
+    """A signature on a petition needing confirmation was posted; the caller commits.
+
+    ``inserted_id`` is the new pending signature, or None when the person had signed before.
+    """
+    if inserted_id is not None:
+        counters.add([pending_key(petition.id)], +1)
+        signature_id = inserted_id
+    else:
+        row = db.session.execute(
+            select(Signature.id, Signature.status).where(
+                Signature.petition_id == petition.id, Signature.person_id == person_id
+            )
+        ).first()
+        if row is None or row.status != PENDING:
+            return
+        signature_id = row.id
+    sent = db.session.scalar(
+        select(func.count()).select_from(OutboxItem).where(OutboxItem.ref == _ref(signature_id))
+    )
+    if sent >= current_app.config["CONFIRMATION_MAX_EMAILS"]:
+        return
+    outbox.enqueue(
+        "confirmation",
+        {"signature_id": signature_id},
+        ref=_ref(signature_id),
+        person_id=person_id,
+    )
+
+
+def _count(signature_id: int) -> Petition | None:
+    """Move one pending signature into the counts; its petition, or None if not pending."""
+    table = Signature.__table__
+    row = db.session.execute(
+        update(table)
+        .where(table.c.id == signature_id, table.c.status == PENDING)
+        .values(status="counted", counted_at=utcnow())
+        .returning(
+            table.c.petition_id,
+            table.c.person_id,
+            table.c.country,
+            table.c.region,
+            table.c.source,
+            table.c.counted_at,
+        )
+    ).first()
+    if row is None:
+        return None
+    petition = db.session.get(Petition, row.petition_id)
+    signature = SimpleNamespace(
+        country=row.country, region=row.region, source=row.source, counted_at=row.counted_at
+    )
+    signing.count_signature(
+        petition, row.person_id, signature, extra={pending_key(petition.id): -1}
+    )
+    webhooks.signature_counted(petition, signature_id, row.person_id)
+    return petition
+
+
+def count_pending(petition: Petition, person_id: int) -> None:
+    """Count this person's pending signature on ``petition``, if any; the caller commits."""
+    signature_id = db.session.scalar(
+        select(Signature.id).where(
+            Signature.petition_id == petition.id,
+            Signature.person_id == person_id,
+            Signature.status == PENDING,
+        )
+    )
+    if signature_id is not None and _count(signature_id) is not None:
+        db.session.execute(
+            delete(ConfirmationToken).where(ConfirmationToken.signature_id == signature_id)
+        )
+
+
+def lookup(token: str) -> Petition | None:
+    """The petition a live token would confirm a signature on; reads only."""
+    row = db.session.execute(
+        select(Signature.petition_id)
+        .join(ConfirmationToken, ConfirmationToken.signature_id == Signature.id)
+        .where(
+            ConfirmationToken.token_hash == token_hash(token),
+            ConfirmationToken.expires_at > utcnow(),
+            Signature.status == PENDING,
+        )
+    ).first()
+    return db.session.get(Petition, row.petition_id) if row else None
+
+
+def confirm(token: str) -> Petition | None:
+    """Confirm the signature ``token`` was sent for and commit; its petition, or None when
+    the token is unknown, expired or already used."""
+    found = db.session.execute(
+        select(ConfirmationToken.signature_id, ConfirmationToken.expires_at).where(
+            ConfirmationToken.token_hash == token_hash(token)
+        )
+    ).first()
+    if found is None or found.expires_at <= utcnow():
+        db.session.rollback()
+        return None
+    petition = _count(found.signature_id)
+    db.session.execute(
+        delete(ConfirmationToken).where(ConfirmationToken.signature_id == found.signature_id)
+    )
+    if petition is not None:
+        subject = counters.petition_subject(petition.id)
+        milestones.record(petition, counters.totals([subject])[subject])
+    db.session.commit()
+    return petition
+
+
+def send(item: OutboxItem) -> None:
+    """The worker's sender: make a token, keep its hash, email the link."""
+    signature = db.session.get(Signature, item.payload["signature_id"])
+    if signature is None or signature.status != PENDING:
+        return  # confirmed, erased or purged since: nothing to send
+    person = db.session.get(Person, signature.person_id)
+    petition = db.session.get(Petition, signature.petition_id)
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["CONFIRMATION_TOKEN_HOURS"]
+    db.session.add(
+        ConfirmationToken(
+            token_hash=token_hash(token),
+            signature_id=signature.id,
+            created_at=utcnow(),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    # Committed before sending, so the link works the moment the email arrives.
+    db.session.commit()
+    text = (
+        f"Hello {person.given_name},\n\n"
+        f"Please confirm your signature on the petition “{petition.title}”.\n"
+        "It counts once you confirm, by opening this link and pressing the button:\n\n"
+        f"{links.confirm_url(token)}\n\n"
+        f"The link works once and expires in {hours} hours.\n"
+        "If you did not sign, ignore this email and nothing will be counted.\n"
+    )
+    message = mailer.compose(
+        to=person.email,
+        subject=f"Confirm your signature: {petition.title}",
+        text=text,
+        unsubscribe_url=links.unsubscribe_url(person.id),
+        key=item.idempotency_key,
+    )
+    mailer.send(message)
+
+
+def counts(petition: Petition) -> dict:
+    subject = counters.petition_subject(petition.id)
+    return {
+        "petition": petition.slug,
+        "requires_confirmation": petition.requires_confirmation,
+        "signature_count": counters.totals([subject])[subject],
+        "pending_count": counters.totals([subject], PENDING)[subject],
+    }
+
+
+def set_required(petition: Petition, required: bool) -> dict:
+    """Turn confirmation on or off and commit; see the module notes for what changes."""
+    petition.requires_confirmation = required
+    db.session.commit()
+    return counts(petition)

@@ -1,0 +1,213 @@
+"""The outbox: messages queued in the business transaction, delivered by a worker.
+
+Delivery is at least once. A worker claims a small batch by setting a lease
+(``claimed_until``; on PostgreSQL with ``FOR UPDATE SKIP LOCKED`` so workers never wait on
+each other), then sends each item and marks it delivered in its own transaction right after
+the send succeeds. A worker killed mid-batch has therefore acknowledged every item it
+finished; its unfinished items come back when the lease runs out. Only an item whose send
+completed but whose acknowledgement did not can go out twice, with the same idempotency key
+(webhook ``Idempotency-Key`` header, email ``Message-ID``), so receivers can drop the repeat.
+
+Failures are retried with exponential backoff up to ``OUTBOX_MAX_ATTEMPTS``; then the item is
+``failed`` and stays visible.
+"""
+
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+
+from campaign.extensions import db
+from campaign.models import OutboxItem
+from campaign.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# The longest wait between attempts, however many have failed.
+MAX_BACKOFF = timedelta(hours=6)
+# ``--once`` stops after this many batches even if work keeps arriving.
+ONCE_MAX_BATCHES = 1000
+
+
+class DeliveryError(Exception):
+    """A send that failed and may succeed later; ``status`` is the HTTP status if any."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def enqueue(
+    kind: str,
+    payload: dict,
+    *,
+    ref: str = "",
+    person_id: int | None = None,
+    webhook_id: int | None = None,
+) -> OutboxItem:
+    """Queue a message in the current transaction; it is sent once the caller commits."""
+    item = OutboxItem(
+        kind=kind,
+        idempotency_key=new_key(),
+        payload=payload,
+        ref=ref,
+        person_id=person_id,
+        webhook_id=webhook_id,
+        status="pending",
+        attempts=0,
+        last_error="",
+        claimed_by="",
+        next_attempt_at=utcnow(),
+        created_at=utcnow(),
+    )
+    db.session.add(item)
+    return item
+
+
+def _handlers() -> dict[str, Callable[[OutboxItem], int | None]]:
+    # Imported here: the senders use services that themselves queue into the outbox.
+    from campaign.services import confirmation, webhooks
+
+    return {"confirmation": confirmation.send, "webhook": webhooks.deliver}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def claim(worker: str, batch: int) -> list[OutboxItem]:
+    """Lease up to ``batch`` due items to ``worker`` and commit; the items, oldest first."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    due = (
+        select(OutboxItem.id)
+        .where(
+            OutboxItem.status == "pending",
+            OutboxItem.next_attempt_at <= now,
+            or_(OutboxItem.claimed_until.is_(None), OutboxItem.claimed_until < now),
+        )
+        .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+        .limit(batch)
+    )
+    if db.engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(due))
+    if ids:
+        db.session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id.in_(ids))
+            .values(claimed_until=now + lease, claimed_by=worker)
+        )
+    db.session.commit()
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id))
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failure: doubling, with jitter."""
+    base = current_app.config["OUTBOX_BACKOFF_SECONDS"]
+    seconds = base * 2 ** max(attempts - 1, 0)
+    seconds *= random.uniform(0.8, 1.2)  # noqa: S311 - spreading retries, not security
+    return min(timedelta(seconds=seconds), MAX_BACKOFF)
+
+
+def _acknowledge(item_id: int) -> None:
+    db.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(
+            status="delivered",
+            delivered_at=utcnow(),
+            attempts=OutboxItem.attempts + 1,
+            claimed_until=None,
+            last_error="",
+        )
+    )
+
+
+def _record_failure(item: OutboxItem, error: str) -> None:
+    attempts = item.attempts + 1
+    failed = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    db.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item.id)
+        .values(
+            status="failed" if failed else "pending",
+            attempts=attempts,
+            last_error=error[:2000],
+            next_attempt_at=utcnow() + backoff(attempts),
+            claimed_until=None,
+        )
+    )
+
+
+def process(item: OutboxItem) -> bool:
+    """Send one claimed item and record the outcome in its own transaction; True if sent."""
+    from campaign.services import webhooks
+
+    item_id, kind, webhook_id = item.id, item.kind, item.webhook_id
+    try:
+        status = _handlers()[kind](item)
+    except Exception as error:  # noqa: BLE001 - any failure is retried, never lost
+        db.session.rollback()
+        item = db.session.get(OutboxItem, item_id)
+        if item is None:  # erased meanwhile: nothing left to send
+            db.session.commit()
+            return False
+        detail = str(error) or type(error).__name__
+        if not isinstance(error, DeliveryError):
+            log.exception("outbox item %s (%s) failed", item_id, kind)
+        _record_failure(item, detail)
+        if webhook_id is not None:
+            webhooks.record_attempt(webhook_id, getattr(error, "status", None), detail)
+        db.session.commit()
+        return False
+    _acknowledge(item_id)
+    if webhook_id is not None:
+        webhooks.record_attempt(webhook_id, status, "")
+    db.session.commit()
+    return True
+
+
+def run(*, once: bool, batch: int, idle_seconds: float, stop: Callable[[], bool]) -> int:
+    """Deliver due items until ``stop()`` (or, with ``once``, until none is due); how many."""
+    worker = worker_name()
+    delivered = 0
+    batches = 0
+    while not stop():
+        items = claim(worker, batch)
+        batches += 1
+        for item in items:
+            delivered += process(item)
+            if stop():
+                break
+        if not items:
+            if once:
+                break
+            time.sleep(idle_seconds)
+        elif once and batches >= ONCE_MAX_BATCHES:
+            break
+    db.session.remove()
+    return delivered
+
+
+def purge_delivered(before) -> int:
+    """Delete delivered items older than ``before`` (they hold addresses); how many."""
+    result = db.session.execute(
+        delete(OutboxItem).where(OutboxItem.status == "delivered", OutboxItem.created_at < before)
+    )
+    return result.rowcount or 0

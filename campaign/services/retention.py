@@ -1,0 +1,49 @@
+"""Retention: keep pending signatures, hashed client addresses and sent mail no longer than
+configured.
+
+Pending signatures never counted anywhere but in their petition's ``pending`` counter, so
+purging them takes only that counter down, and public counts stay exact. A purge races a
+confirmation fairly: both act ``WHERE status = 'pending'``, and only one finds the row.
+"""
+
+from collections import Counter as Tally
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, update
+
+from campaign.extensions import db
+from campaign.models import Signature, Signup
+from campaign.models.types import utcnow
+from campaign.services import confirmation, counters, outbox
+
+
+def purge() -> dict:
+    """Apply every retention rule and commit; how many rows each touched."""
+    config = current_app.config
+    now = utcnow()
+    pending_before = now - timedelta(days=config["PENDING_MAX_AGE_DAYS"])
+    table = Signature.__table__
+    purged = db.session.scalars(
+        delete(table)
+        .where(table.c.status == confirmation.PENDING, table.c.created_at < pending_before)
+        .returning(table.c.petition_id)
+    ).all()
+    deltas = Tally()
+    for petition_id in purged:
+        deltas[confirmation.pending_key(petition_id)] -= 1
+    counters.add_deltas(deltas)
+
+    hashes_before = now - timedelta(days=config["IP_HASH_MAX_AGE_DAYS"])
+    blanked = 0
+    for model in (Signature, Signup):
+        result = db.session.execute(
+            update(model)
+            .where(model.ip_hash != "", model.created_at < hashes_before)
+            .values(ip_hash="")
+        )
+        blanked += result.rowcount or 0
+
+    sent = outbox.purge_delivered(now - timedelta(days=config["OUTBOX_KEEP_DAYS"]))
+    db.session.commit()
+    return {"pending_signatures": len(purged), "ip_hashes": blanked, "outbox": sent}
