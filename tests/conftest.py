@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from campaign import create_app, seed
 from campaign.extensions import db
 from campaign.services import seeding
+from tests.delivery import receiver, smtp  # noqa: F401 - local SMTP and HTTP receivers
 
 BASE_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 RATELIMIT_URI = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"

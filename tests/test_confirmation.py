@@ -9,7 +9,7 @@ from campaign.extensions import db
 from campaign.models import ConfirmationToken, OutboxItem, Petition, Signature
 from campaign.models.types import utcnow
 from campaign.services import reconcile
-from tests.delivery import organizer_token, run_worker, smtp  # noqa: F401 - fixtures
+from tests.delivery import organizer_token, run_worker
 from tests.test_outbox import PETITION, URL, require_confirmation, signer
 
 TALLY = f"/api/v1/petitions/{PETITION}/tally"

@@ -14,7 +14,7 @@ from campaign.extensions import db
 from campaign.models import OutboxItem, Petition
 from campaign.models.types import utcnow
 from campaign.services import outbox, webhooks
-from tests.delivery import body, receiver, run_worker, smtp  # noqa: F401 - fixtures
+from tests.delivery import body, run_worker
 
 PETITION = "support-the-senators-letter"
 URL = f"/api/v1/petitions/{PETITION}/signatures"
@@ -120,9 +120,7 @@ def test_a_claimed_item_is_not_taken_by_another_worker_until_its_lease_runs_out(
         assert len(first) == 1
         assert outbox.claim("worker-b", 10) == []
         # worker-a dies; once its lease has run out the item is claimed again.
-        db.session.execute(
-            update(OutboxItem).values(claimed_until=utcnow() - timedelta(seconds=1))
-        )
+        db.session.execute(update(OutboxItem).values(claimed_until=utcnow() - timedelta(seconds=1)))
         db.session.commit()
         assert [i.id for i in outbox.claim("worker-b", 10)] == [first[0].id]
 
