@@ -17,7 +17,12 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH lets a container keep the SQLite file and generated key on a volume.
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(settings.from_environment(app.instance_path))
     app.config.from_mapping(_api_settings())
@@ -62,7 +67,11 @@ def register_extensions(app: Flask) -> None:
     rest_api.init_app(app)
     cors.init_app(
         app,
-        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        # OSDI helpers take blind posts from browser front ends, like the native API.
+        resources={
+            r"/api/*": {"origins": app.config["CORS_ORIGINS"]},
+            r"/osdi/*": {"origins": app.config["CORS_ORIGINS"]},
+        },
         supports_credentials=False,
         # Widgets read these to back off (429) and to tell a replayed answer from a fresh one.
         expose_headers=[

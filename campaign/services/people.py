@@ -47,8 +47,8 @@ def upsert(details: dict) -> int:
     later ones update the row the first created.
     """
     now = utcnow()
-    values = {field: details.get(field) for field in PERSON_FIELDS if field in details}
-    values.setdefault("family_name", "")
+    given = {field: details[field] for field in PERSON_FIELDS if field in details}
+    values = {"family_name": "", **given}
     values.update(
         email=details["email"],
         email_canonical=canonical_email(details["email"]),
@@ -56,7 +56,8 @@ def upsert(details: dict) -> int:
         updated_at=now,
     )
     stmt = _insert()(Person).values(values)
-    changed = {k: stmt.excluded[k] for k in values if k not in ("email_canonical", "created_at")}
+    # Only what this post carries is updated: a field left out keeps its stored value.
+    changed = {k: stmt.excluded[k] for k in (*given, "email", "updated_at")}
     stmt = stmt.on_conflict_do_update(index_elements=["email_canonical"], set_=changed)
     return db.session.execute(stmt.returning(Person.id)).scalar_one()
 
