@@ -22,7 +22,7 @@ URL = f"/api/v1/petitions/{PETITION}/signatures"
 
 def signer(email="anahit@example.org", **fields) -> dict:
     values = {"given_name": "Anahit", "family_name": "Petrosyan", "email": email}
-    values.update(country="AM", consent=True, **fields)
+    values.update({"country": "AM", "consent": True, **fields})
     return values
 
 

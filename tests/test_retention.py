@@ -1,0 +1,63 @@
+"""Retention: old pending signatures and old hashed addresses go; counts stay exact."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from campaign.extensions import db
+from campaign.models import Signature, Signup
+from campaign.models.types import utcnow
+from campaign.services import reconcile
+from tests.delivery import organizer_token
+from tests.test_outbox import URL, require_confirmation, signer
+
+SIGNUPS = "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups"
+TALLY = URL.rsplit("/", 1)[0] + "/tally"
+
+
+def age(app, model, email_prefix: str, days: int) -> None:
+    from campaign.models import Person
+
+    with app.app_context():
+        people = select(Person.id).where(Person.email.startswith(email_prefix))
+        db.session.execute(
+            update(model)
+            .where(model.person_id.in_(people))
+            .values(created_at=utcnow() - timedelta(days=days))
+        )
+        db.session.commit()
+
+
+def test_purge_removes_old_pending_signatures_and_blanks_old_hashes(make_app):
+    app = make_app(PENDING_MAX_AGE_DAYS=30, IP_HASH_MAX_AGE_DAYS=90)
+    client = app.test_client()
+    address = {"REMOTE_ADDR": "203.0.113.9"}
+    client.post(URL, json=signer(email="counted-old@example.org"), environ_base=address)
+    client.post(SIGNUPS, json=signer(email="counted-old@example.org"), environ_base=address)
+    require_confirmation(app)
+    client.post(URL, json=signer(email="pending-old@example.org"), environ_base=address)
+    client.post(URL, json=signer(email="pending-new@example.org"), environ_base=address)
+    age(app, Signature, "counted-old", 100)
+    age(app, Signup, "counted-old", 100)
+    age(app, Signature, "pending-old", 31)
+
+    result = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "purged 1 pending signatures" in result.output
+    with app.app_context():
+        rows = db.session.execute(
+            select(Signature.status, Signature.ip_hash).order_by(Signature.id)
+        ).all()
+        signup_hash = db.session.scalar(select(Signup.ip_hash))
+        clean = reconcile.check().clean
+    # The old counted signature stays, without its hashed address; the new pending one keeps it.
+    assert [(status, bool(h)) for status, h in rows] == [("counted", False), ("pending", True)]
+    assert signup_hash == ""
+    assert clean
+    assert client.get(TALLY).get_json()["signature_count"] == 1
+    headers = organizer_token(app)
+    pending = client.get(URL.rsplit("/", 1)[0] + "/confirmation", headers=headers).get_json()
+    assert pending["pending_count"] == 1
+    # Running it again finds nothing more to do.
+    again = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert "purged 0 pending signatures, blanked 0" in again.output
