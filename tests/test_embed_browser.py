@@ -127,7 +127,7 @@ def signature_of(app, email: str):
         ).one_or_none()
 
 
-def test_partner_page_signs_through_the_widget(sites, page):
+def test_partner_page_signs_through_the_widget(page, sites):
     from playwright.sync_api import expect
 
     app, api, partner, _stranger = sites
@@ -202,7 +202,7 @@ def test_partner_page_signs_through_the_widget(sites, page):
     assert signature_of(app, "aram@example.org") is None
 
 
-def test_origin_not_listed_cannot_frame_the_widget(sites, page):
+def test_origin_not_listed_cannot_frame_the_widget(page, sites):
     _app, api, partner, stranger = sites
     refused = []
     page.on("console", lambda message: refused.append(message.text))
