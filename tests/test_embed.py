@@ -163,6 +163,14 @@ def test_closed_petition_shows_its_count_and_no_form(app, client):
     assert "<form" not in html
 
 
+def test_thank_you_says_when_the_signature_waits_for_email_confirmation(app, client):
+    assert "Your signature has been counted." in client.get(PAGE).get_data(as_text=True)
+    set_petition(app, requires_confirmation=True)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "your signature counts once you confirm it there" in html
+    assert "Your signature has been counted." not in html
+
+
 def test_petition_text_is_escaped(app, client):
     set_petition(app, title=HOSTILE_TITLE)
     html = client.get(PAGE).get_data(as_text=True)

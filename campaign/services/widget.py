@@ -37,6 +37,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "sending": "Sending…",
         "thanks_heading": "Thank you for signing!",
         "thanks_text": "Your signature has been counted. Please share this petition.",
+        "thanks_confirm": (
+            "We have sent you an email: your signature counts once you confirm it there."
+        ),
         "closed": "This petition is closed to new signatures.",
         "error_required": "Please fill in this field.",
         "error_email": "Please enter a valid email address.",
@@ -76,6 +79,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "sending": "Ուղարկվում է…",
         "thanks_heading": "Շնորհակալություն ստորագրելու համար։",
         "thanks_text": "Ձեր ստորագրությունը հաշվառված է։ Խնդրում ենք տարածել այս խնդրագիրը։",
+        "thanks_confirm": (
+            "Մենք ձեզ նամակ ենք ուղարկել։ Ձեր ստորագրությունը կհաշվառվի, երբ այն հաստատեք։"
+        ),
         "closed": "Այս խնդրագիրն այլևս նոր ստորագրություններ չի ընդունում։",
         "error_required": "Խնդրում ենք լրացնել այս դաշտը։",
         "error_email": "Խնդրում ենք մուտքագրել վավեր էլ. փոստի հասցե։",
