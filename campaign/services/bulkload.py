@@ -21,7 +21,7 @@ from campaign.models import CampaignPerson, Person, Petition, Signature
 from campaign.models.types import utcnow
 from campaign.services import people
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10000
 
 PERSON_COLUMNS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 SIGNATURE_COLUMNS = ("country", "region", "comment", "source", "referrer")
@@ -106,6 +106,76 @@ def _join_campaign(petition: Petition, signed: list) -> None:
     db.session.connection().execute(stmt, values)
 
 
+def _load_generic(petition: Petition, batch: list[dict], now: datetime) -> int:
+    ids = _upsert_people(batch, now)
+    signed = _insert_signatures(petition, batch, ids, now)
+    _join_campaign(petition, signed)
+    return len(signed)
+
+
+STAGING_COLUMNS = (
+    "n", "email", "email_canonical", "given_name", "family_name", "postal_code", "country",
+    "region", "consent", "comment", "source", "referrer", "signed_at",
+)  # fmt: skip
+STAGING_TABLE = """
+CREATE TEMPORARY TABLE bulk_signatures (
+    n integer, email text, email_canonical text, given_name text, family_name text,
+    postal_code text, country text, region text, consent boolean, comment text, source text,
+    referrer text, signed_at timestamptz
+) ON COMMIT DROP
+"""
+ADD_PEOPLE = """
+INSERT INTO people (email, email_canonical, given_name, family_name, postal_code, country,
+                    region, consent, created_at, updated_at)
+SELECT DISTINCT ON (email_canonical) email, email_canonical, given_name, family_name,
+       postal_code, country, region, consent, coalesce(signed_at, %(now)s), %(now)s
+FROM bulk_signatures ORDER BY email_canonical, n
+ON CONFLICT (email_canonical) DO NOTHING
+"""
+ADD_SIGNATURES = """
+WITH added AS (
+    INSERT INTO signatures (petition_id, person_id, status, country, region, comment, source,
+                            referrer, ip_hash, created_at, counted_at)
+    SELECT DISTINCT ON (p.id) %(petition)s, p.id, 'counted', b.country, b.region, b.comment,
+           b.source, b.referrer, '', coalesce(b.signed_at, %(now)s), coalesce(b.signed_at, %(now)s)
+    FROM bulk_signatures b JOIN people p ON p.email_canonical = b.email_canonical
+    ORDER BY p.id, b.n
+    ON CONFLICT (petition_id, person_id) DO NOTHING
+    RETURNING person_id, created_at
+), joined AS (
+    INSERT INTO campaign_people (campaign_id, person_id, created_at)
+    SELECT %(campaign)s, person_id, created_at FROM added
+    ON CONFLICT (campaign_id, person_id) DO NOTHING
+)
+SELECT count(*) FROM added
+"""
+
+
+def _staged(n: int, row: dict) -> tuple:
+    text = {column: row.get(column) or "" for column in STAGING_COLUMNS[1:-1]}
+    text["consent"] = bool(row.get("consent"))
+    return (n, *text.values(), row.get("signed_at"))
+
+
+def _load_postgres(petition: Petition, batch: list[dict], now: datetime) -> int:
+    """COPY the batch into a temporary table, then set-based inserts from it.
+
+    Multi-row INSERT statements cost more in building and parsing SQL than in the database;
+    COPY streams the rows, and the three inserts that follow run entirely in PostgreSQL.
+    """
+    raw = db.session.connection().connection.driver_connection
+    params = {"now": now, "petition": petition.id, "campaign": petition.campaign_id}
+    with raw.cursor() as cursor:
+        cursor.execute(STAGING_TABLE)
+        columns = ", ".join(STAGING_COLUMNS)
+        with cursor.copy(f"COPY bulk_signatures ({columns}) FROM STDIN") as copy:  # noqa: S608
+            for n, row in enumerate(batch):
+                copy.write_row(_staged(n, row))
+        cursor.execute(ADD_PEOPLE, params)
+        cursor.execute(ADD_SIGNATURES, params)
+        return cursor.fetchone()[0]
+
+
 def load(
     petition: Petition,
     rows: Iterable[dict],
@@ -118,7 +188,8 @@ def load(
     Commits each batch. Counters are left to the caller (see the module docstring).
     """
     result = LoadResult()
-    petition_id, campaign_id = petition.id, petition.campaign_id
+    target = Petition(id=petition.id, campaign_id=petition.campaign_id)
+    load_batch = _load_postgres if db.engine.dialect.name == "postgresql" else _load_generic
     for batch in _batches(rows, batch_size):
         now = utcnow()
         unique: dict[str, dict] = {}
@@ -126,13 +197,9 @@ def load(
             # One person once per batch: a multi-row upsert may not touch a row twice.
             canonical = people.canonical_email(row["email"])
             unique.setdefault(canonical, {**row, "email_canonical": canonical})
-        target = Petition(id=petition_id, campaign_id=campaign_id)
-        ids = _upsert_people(list(unique.values()), now)
-        signed = _insert_signatures(target, list(unique.values()), ids, now)
-        _join_campaign(target, signed)
+        result.added += load_batch(target, list(unique.values()), now)
         db.session.commit()
         result.read += len(batch)
-        result.added += len(signed)
         if progress:
             progress(len(batch))
     return result
