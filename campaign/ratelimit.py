@@ -18,6 +18,7 @@ limits and logs a warning until the storage answers again; false refuses writes 
 """
 
 import logging
+import os
 import re
 
 from flask import Flask, current_app, request
@@ -55,6 +56,11 @@ def _without_widget_key() -> bool:
     return not widget_key()
 
 
+def _fail_open_from_environment() -> bool:
+    value = os.environ.get("RATELIMIT_FAIL_OPEN", "").strip().lower()
+    return value not in ("0", "false", "no", "off")
+
+
 class CampaignLimiter(Limiter):
     """flask-limiter with our defaults, problem documents, and a per-app fresh start.
 
@@ -67,7 +73,7 @@ class CampaignLimiter(Limiter):
         config = app.config
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
         config.setdefault("RATELIMIT_STRATEGY", "fixed-window")
-        fail_open = config.setdefault("RATELIMIT_FAIL_OPEN", True)
+        fail_open = config.setdefault("RATELIMIT_FAIL_OPEN", _fail_open_from_environment())
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", fail_open)
         config.setdefault("RATELIMIT_SWALLOW_ERRORS", fail_open)
         if config.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):

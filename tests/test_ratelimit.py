@@ -180,3 +180,11 @@ def test_failing_closed_refuses_writes_with_503_when_redis_is_down(make_app):
 def test_reads_are_not_limited(make_app, path):
     client = make_app(SIGNATURE_RATE_LIMIT="1/minute").test_client()
     assert all(client.get(path).status_code == 200 for _ in range(5))
+
+
+def test_fail_open_is_the_default_and_can_be_turned_off_from_the_environment(make_app, monkeypatch):
+    assert make_app().config["RATELIMIT_FAIL_OPEN"] is True
+    monkeypatch.setenv("RATELIMIT_FAIL_OPEN", "false")
+    app = make_app(RATELIMIT_STORAGE_URI=_dead_redis_url())
+    assert app.config["RATELIMIT_FAIL_OPEN"] is False
+    assert post(app.test_client()).status_code == 503
