@@ -6,6 +6,9 @@ from campaign.extensions import rest_api
 
 
 def register(app: Flask) -> None:
+    from campaign.api import converters
+
+    converters.register(app)
     from campaign.api import (
         admin,
         badge,
