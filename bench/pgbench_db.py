@@ -6,9 +6,14 @@ use); the database itself is created for the run and dropped after it.
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -58,3 +63,54 @@ def database(prefix: str):
         yield env
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, cwd: Path, env: dict, workers: int, probe: str = "/"):
+    """Serve ``app`` with the project's gunicorn.conf.py on a free port: (base URL, process)."""
+    port = free_port()
+    env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+    env["PYTHONPATH"] = str(cwd)
+    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    command += ["--chdir", str(cwd), app]
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base + probe, server, log)
+            yield base, server
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, log) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own server
+            return
+        except urllib.error.HTTPError:
+            return  # any HTTP answer means it is up
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                sys.exit("gunicorn did not start:\n" + log.read().decode(errors="replace"))
+            time.sleep(0.2)
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    """The gunicorn workers (children) of a master process."""
+    path = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return [int(pid) for pid in path.read_text().split()]
+
+
+def memory_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from campaign.extensions import db
@@ -200,3 +201,60 @@ def test_tally_paths_are_in_the_openapi_document(client):
     paths = client.get("/openapi.json").get_json()["paths"]
     assert "/api/v1/petitions/{slug}/tally" in paths
     assert "/api/v1/campaigns/{slug}/tallies" in paths
+
+
+def _bump_counter_behind_the_session(app, n: int) -> None:
+    """Change a count as another worker would: a commit this process's session never sees."""
+    with app.app_context():
+        petition_id = db.session.scalar(select(Petition.id).where(Petition.slug == PETITION))
+        db.session.rollback()  # SQLite: let the other connection take the write lock
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO counters (subject, dimension, key, shard, count, updated_at)"
+                    " VALUES (:s, 'total', '', 99, :n, CURRENT_TIMESTAMP)"
+                ),
+                {"s": f"petition:{petition_id}", "n": n},
+            )
+
+
+def test_worker_answers_repeats_from_its_copy_for_a_bounded_time(make_app):
+    app = make_app(TALLY_CACHE_SECONDS=60)
+    client = app.test_client()
+    first = client.get(f"/api/v1/petitions/{PETITION}/tally")
+    _bump_counter_behind_the_session(app, 5)
+    copy = client.get(f"/api/v1/petitions/{PETITION}/tally")
+    assert copy.get_json() == first.get_json()
+    for header in ("Cache-Control", "ETag", "Content-Type", "X-Content-Type-Options"):
+        assert copy.headers[header] == first.headers[header], header
+    assert copy.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+    not_modified = client.get(
+        f"/api/v1/petitions/{PETITION}/tally", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert not_modified.status_code == 304
+    assert not_modified.data == b""
+
+    # This worker's own commit ends the copy at once.
+    sign(app, PETITION)
+    assert client.get(f"/api/v1/petitions/{PETITION}/tally").get_json()["signature_count"] == 6
+
+
+def test_copies_can_be_turned_off(make_app):
+    app = make_app(TALLY_CACHE_SECONDS=0)
+    client = app.test_client()
+    client.get(f"/api/v1/petitions/{PETITION}/tally")
+    _bump_counter_behind_the_session(app, 5)
+    assert client.get(f"/api/v1/petitions/{PETITION}/tally").get_json()["signature_count"] == 5
+
+
+def test_copies_are_kept_per_origin(make_app):
+    app = make_app(CORS_ORIGINS=["https://partner.example"])
+    client = app.test_client()
+    path = f"/api/v1/petitions/{PETITION}/tally"
+    partner = {"Origin": "https://partner.example"}
+    other = {"Origin": "https://elsewhere.example"}
+    for _ in range(2):  # a fresh answer, then the copy
+        response = client.get(path, headers=partner)
+        assert response.headers["Access-Control-Allow-Origin"] == "https://partner.example"
+        assert "Origin" in response.headers["Vary"]
+        assert "Access-Control-Allow-Origin" not in client.get(path, headers=other).headers

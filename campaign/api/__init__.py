@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
     rest_api.register_blueprint(admin.blp)
     rest_api.register_blueprint(signatures.blp)
     rest_api.register_blueprint(signups.blp)
-    rest_api.register_blueprint(tallies.blp)
+    tallies.register(app)
     rest_api.register_blueprint(badge.blp)
     osdi.register(rest_api)
     ops.register(app)

@@ -5,6 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.http import quote_etag
 
+from campaign.api import tally_cache
+from campaign.extensions import rest_api
 from campaign.services import tallies
 from schemas.tally import TalliesQuerySchema, TalliesSchema, TallySchema
 
@@ -22,6 +24,8 @@ class PetitionTally(MethodView):
         headers = {
             "Cache-Control": tallies.cache_control(current_app.config),
             "ETag": quote_etag(tally.etag),
+            # CORS headers differ by Origin; shared caches must keep one copy per Origin.
+            "Vary": "Origin",
         }
         # If-None-Match compares weakly (RFC 9110), so a proxy's W/ form matches too.
         if request.if_none_match.contains_weak(tally.etag):
@@ -36,5 +40,10 @@ class CampaignTallies(MethodView):
     @blp.alt_response(404, description="No published campaign has this slug")
     def get(self, slug: str, **query):
         """Aggregate counts: per petition and demand, sign-ups, people, by place, source, time."""
-        headers = {"Cache-Control": tallies.cache_control(current_app.config)}
+        headers = {"Cache-Control": tallies.cache_control(current_app.config), "Vary": "Origin"}
         return tallies.campaign_tallies(slug, **query), headers
+
+
+def register(app) -> None:
+    rest_api.register_blueprint(blp)
+    tally_cache.register(app)
