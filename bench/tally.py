@@ -44,10 +44,8 @@ def tally():
 '''
 
 
-def wrk(url: str, seconds: int, connections: int, headers: tuple[str, ...] = ()) -> float:
+def wrk(url: str, seconds: int, connections: int) -> float:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
-    for header in headers:
-        command += ["-H", header]
     out = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
@@ -66,14 +64,11 @@ def compare(app_url: str, bare_url: str, args) -> dict:
         bare.append(wrk(bare_url + "/tally", args.seconds, args.connections))
         tally.append(wrk(app_url + TALLY, args.seconds, args.connections))
     with urllib.request.urlopen(app_url + TALLY) as response:  # noqa: S310 - our own server
-        etag = response.headers["ETag"]
         count = json.load(response)["signature_count"]
-    revalidated = wrk(app_url + TALLY, args.seconds, args.connections, (f"If-None-Match: {etag}",))
     return {
         "count": count,
         "bare": sum(bare) / len(bare),
         "tally": sum(tally) / len(tally),
-        "tally_304": revalidated,
         "rounds": list(zip(bare, tally, strict=True)),
     }
 
@@ -118,8 +113,7 @@ def report(label: str, result: dict) -> None:
     ratio = result["tally"] / result["bare"]
     print(
         f"{label}: tally {result['tally']:.0f} req/s, bare Flask {result['bare']:.0f} req/s, "
-        f"ratio {ratio:.2f} (target >= 0.90); with If-None-Match (304) "
-        f"{result['tally_304']:.0f} req/s"
+        f"ratio {ratio:.2f} (target >= 0.90)"
     )
     rounds = "; ".join(f"bare {b:.0f} / tally {t:.0f}" for b, t in result["rounds"])
     print(f"  rounds: {rounds}")
@@ -136,7 +130,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"gunicorn {args.workers} sync workers (gunicorn.conf.py), wrk 2 threads "
-        f"{args.connections} connections, {args.rounds} x {args.seconds}s rounds, PostgreSQL"
+        f"{args.connections} connections, {args.rounds} x {args.seconds}s rounds, PostgreSQL, "
+        f"TALLY_CACHE_SECONDS={os.environ.get('TALLY_CACHE_SECONDS', '1 (default)')}"
     )
     with tempfile.TemporaryDirectory() as scratch, database("bench_tally") as env:
         (Path(scratch) / "bare_app.py").write_text(BARE_APP)

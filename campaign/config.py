@@ -79,6 +79,7 @@ def from_environment(instance_path: str) -> dict:
         "METRICS_ENABLED": _bool("METRICS_ENABLED"),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
         "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
+        "TALLY_CACHE_SECONDS": _int("TALLY_CACHE_SECONDS", 1),
         "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
         "OSDI_SYSTEM_NAME": os.environ.get("OSDI_SYSTEM_NAME", "").strip() or "campaign-api",
         # Mail and the outbox worker (issue 8): empty MAIL_URL writes mail to the log.

@@ -10,6 +10,7 @@ sets any missing one from the rows themselves: the time the N-th counted signatu
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -58,14 +59,28 @@ def _write(petition_id: int, times: dict[int, datetime]) -> None:
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["petition_id", "threshold"]))
 
 
+def _known(petition_id: int) -> set[int]:
+    """Thresholds this process has read back as recorded for a petition.
+
+    Milestones are only ever added, so once every threshold a count has reached is known,
+    signing needs no look-up.
+    """
+    return current_app.extensions.setdefault("milestones_recorded", {}).setdefault(
+        petition_id, set()
+    )
+
+
 def record(petition: Petition, count: int, at: datetime | None = None) -> None:
     """Record every threshold ``count`` has reached that is not recorded yet; caller commits."""
-    due = reached(petition.goal, count)
-    if not due:
+    due = set(reached(petition.goal, count))
+    known = _known(petition.id)
+    if due <= known:
         return
-    missing = set(due) - _recorded(petition.id)
+    recorded = _recorded(petition.id)
+    # Only what was read back is remembered: a write of ours may yet roll back.
+    known.update(recorded)
     moment = at or utcnow()
-    _write(petition.id, {t: moment for t in missing})
+    _write(petition.id, {t: moment for t in due - recorded})
 
 
 def backfill(petition: Petition) -> list[int]:
