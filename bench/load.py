@@ -379,6 +379,31 @@ def reconcile(env: dict) -> tuple[bool, str]:
     return result.returncode == 0, (result.stdout + result.stderr).strip().splitlines()[-1]
 
 
+def window(attempts: list[Attempt], name: str, t0: float, t1: float) -> dict:
+    """What clients got from a fault's start until a second after it ended, and how long
+    after its end the first acknowledgement arrived."""
+    during: dict[str, int] = {}
+    for a in attempts:
+        if t0 <= a.sent <= t1 + 1:
+            label = str(a.status) if a.status else a.error
+            during[label] = during.get(label, 0) + 1
+    after = [a.received for a in attempts if a.received >= t1 and 200 <= a.status < 300]
+    recovered = round(min(after) - t1, 2) if after else None
+    return {"event": name, "answers": dict(sorted(during.items())), "first_2xx_after_s": recovered}
+
+
+def limiter_keys() -> int:
+    """Rate-limit keys in Redis: after a restart without data, proof the limiter went back."""
+    scan = ["redis-cli", "-p", str(REDIS_PORT), "--scan", "--pattern", "*LIMITER/*"]
+    out = subprocess.run(scan, capture_output=True, text=True, check=False).stdout
+    return len(out.split())
+
+
+def app_errors(log: Path) -> int:
+    """ERROR lines the app logged (unhandled exceptions among them)."""
+    return sum('"level": "ERROR"' in line for line in log.read_text(errors="replace").splitlines())
+
+
 def answered_by_server(log: Path) -> set[str]:
     """The request ids of every request the app logged an answer to (JSON access log)."""
     seen = set()
@@ -398,7 +423,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(actions: list[Action], elapsed: float, env: dict, faults: Faults | None) -> dict:
+def report(
+    actions: list[Action], elapsed: float, env: dict, log: Path, faults: Faults | None
+) -> dict:
     attempts = [a for action in actions for a in action.attempts]
     statuses: dict[str, int] = {}
     for a in attempts:
@@ -437,6 +464,8 @@ def report(actions: list[Action], elapsed: float, env: dict, faults: Faults | No
         "server_errors_not_503": len(server_errors),
         "503_without_retry_after_or_problem": len(bad_503),
         "hangs": len(hangs),
+        "app_error_log_lines": app_errors(log),
+        "limiter_keys_in_redis_at_end": limiter_keys(),
     }
     if faults is not None:
         start = min(a.sent for a in attempts)
@@ -454,7 +483,7 @@ def report(actions: list[Action], elapsed: float, env: dict, faults: Faults | No
                 200 <= a.status < 300 for a in in_flight
             )
             unanswered = [a for a in in_flight if a.status == 0]
-            seen = answered_by_server(faults.server.log)
+            seen = answered_by_server(log)
             # Unanswered but logged by the app: it answered and the answer was lost. Unanswered
             # and never logged: the connection sat in the listen backlog and was reset.
             result["faults"]["in_flight_answered_by_app_but_lost"] = sum(
@@ -463,6 +492,7 @@ def report(actions: list[Action], elapsed: float, env: dict, faults: Faults | No
             result["faults"]["in_flight_queued_in_backlog_and_reset"] = sum(
                 a.request_id not in seen for a in unanswered
             )
+        result["faults"]["windows"] = [window(attempts, *event) for event in faults.events]
         result["faults"]["503_answers"] = statuses.get("503", 0)
         result["faults"]["connection_errors"] = sum(
             v for k, v in statuses.items() if not k.isdigit()
@@ -476,6 +506,7 @@ def report(actions: list[Action], elapsed: float, env: dict, faults: Faults | No
         and not server_errors
         and not bad_503
         and not hangs
+        and not result["app_error_log_lines"]
         and result["outcomes"]["unsent"] == 0
     )
     return result
@@ -577,7 +608,7 @@ def main() -> None:
                 metrics = scrape(server.base)
             finally:
                 server.stop()
-            result = report(actions, elapsed, env, faults)
+            result = report(actions, elapsed, env, server.log, faults)
             result["metrics_scrape"] = metrics
     finally:
         ensure_services()
