@@ -114,7 +114,15 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--shards", default="1,8")
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="synchronous_commit=off for the writers: takes the WAL flush out of the lock "
+        "hold time, to see the row locks alone",
+    )
     args = parser.parse_args()
+    if args.async_commit:
+        os.environ["PGOPTIONS"] = "-c synchronous_commit=off"
     with database("bench_hot") as env:
         for shards in (int(s) for s in args.shards.split(",")):
             rate, waits = run(env, shards, args.writers, args.seconds)
