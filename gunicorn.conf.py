@@ -5,7 +5,9 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads (gunicorn's gthread worker) keep connections alive and let a long CSV export run
+# past `timeout`, which only watches the worker's heartbeat, not a request in a thread.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # In-flight requests finish after SIGTERM before the worker exits.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
