@@ -14,7 +14,6 @@ locks the same row, see people.join_campaign) is seen or waits.
 from collections import Counter as Tally
 from collections.abc import Iterable
 from datetime import datetime
-from types import SimpleNamespace
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
@@ -179,13 +178,7 @@ def _invalidate(petition: Petition, conditions: list) -> int:
     ).all()
     deltas: Tally = Tally()
     for row in returned:
-        signature = SimpleNamespace(
-            country=row.country,
-            region=row.region,
-            source=row.source,
-            counted_at=row.counted_at or row.created_at,
-        )
-        for key in signing.signature_keys(petition, signature):
+        for key in signing.stored_signature_keys(petition, row):
             deltas[key] -= 1
     if returned:
         left = _leave_campaign(petition.campaign_id, {row.person_id for row in returned})

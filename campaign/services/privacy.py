@@ -9,7 +9,6 @@ The person's row is locked first, so a concurrent signature by them either commi
 """
 
 from collections import Counter as Tally
-from types import SimpleNamespace
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
@@ -153,13 +152,7 @@ def erase(person_id: int) -> dict | None:
     for row in removed:
         petition = petitions[row.petition_id]
         if row.status == "counted":
-            signature = SimpleNamespace(
-                country=row.country,
-                region=row.region,
-                source=row.source,
-                counted_at=row.counted_at or row.created_at,
-            )
-            for key in signing.signature_keys(petition, signature):
+            for key in signing.stored_signature_keys(petition, row):
                 deltas[key] -= 1
         elif row.status == confirmation.PENDING:
             deltas[confirmation.pending_key(petition.id)] -= 1

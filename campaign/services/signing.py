@@ -41,6 +41,17 @@ def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, 
     return keys
 
 
+def stored_signature_keys(petition: Petition, row) -> list[tuple[str, str, str]]:
+    """The counts a stored, counted signature row stands in (for taking it out again)."""
+    signature = Signature(
+        country=row.country,
+        region=row.region,
+        source=row.source,
+        counted_at=row.counted_at or row.created_at,
+    )
+    return signature_keys(petition, signature)
+
+
 def count_signature(
     petition: Petition, person_id: int, signature: Signature, extra: dict | None = None
 ) -> None:
