@@ -1,7 +1,8 @@
 """Operations: a request id on every response, one JSON log line per request, Prometheus metrics.
 
-Logs carry no personal data: the path without its query string, the route, the status, the
-time taken, the request id and a short keyed hash of the client address.
+Logs carry no personal data: the path without its query string (and without the tokens of
+emailed links), the route, the status, the time taken, the request id and a short keyed hash
+of the client address.
 
 ``/metrics`` is off (404) unless the operator turns it on: with ``METRICS_TOKEN`` set it
 answers only to ``Authorization: Bearer <METRICS_TOKEN>``; with ``METRICS_ENABLED=true`` and
@@ -41,6 +42,10 @@ log = logging.getLogger("campaign.access")
 REQUEST_ID_HEADER = "X-Request-ID"
 # Ids from a proxy or client are kept only if short and harmless in logs and headers.
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+=/-]{1,128}")
+# Emailed links carry their secret in the path (a confirmation token confirms a signature, an
+# unsubscribe token names a person); whatever follows these prefixes is kept out of logs,
+# whether or not the request matched a route.
+SECRET_PATH = re.compile(r"^/(confirm|unsubscribe)/.+", re.DOTALL)
 
 REQUESTS = Counter(
     "campaign_http_requests",
@@ -120,6 +125,11 @@ def route_template() -> str:
     return rule.rule if rule is not None else "unmatched"
 
 
+def logged_path() -> str:
+    """The request path as logged: secrets carried in the path replaced by a placeholder."""
+    return SECRET_PATH.sub(r"/\1/[redacted]", request.path)
+
+
 def start_request() -> None:
     g.request_started = time.perf_counter()
     request_id()
@@ -135,14 +145,15 @@ def finish_request(response: Response) -> Response:
     LATENCY.labels(request.method, route).observe(elapsed)
     if status == 429:
         RATE_LIMITED.labels(route).inc()
+    path = logged_path()
     log.info(
         "%s %s %s",
         request.method,
-        request.path,
+        path,
         status,
         extra={
             "method": request.method,
-            "path": request.path,
+            "path": path,
             "route": route,
             "status": status,
             "duration_ms": round(elapsed * 1000, 2),

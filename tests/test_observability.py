@@ -154,3 +154,23 @@ def test_database_down_at_start_up_does_not_crash_the_app(monkeypatch):
     assert api.get_json()["type"].endswith("database-unavailable")
     # Scrapes still answer, saying the database is down.
     assert "campaign_database_up 0.0" in client.get("/metrics").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/confirm/Sekr3t-confirm_token"),
+        ("POST", "/confirm/Sekr3t-confirm_token"),
+        ("GET", "/unsubscribe/Sekr3t-unsub.token"),
+        ("POST", "/unsubscribe/Sekr3t-unsub.token"),
+        ("PUT", "/confirm/Sekr3t-confirm_token"),
+        ("GET", "/confirm/Sekr3t-confirm_token/extra"),
+    ],
+)
+def test_emailed_tokens_in_paths_never_reach_the_log(client, caplog, method, path):
+    caplog.set_level(logging.INFO, logger="campaign.access")
+    client.open(path, method=method)
+    (record,) = access_records(caplog)
+    line = JsonFormatter().format(record)
+    assert "Sekr3t" not in line
+    assert json.loads(line)["path"].startswith("/" + path.split("/")[1] + "/")
