@@ -7,6 +7,7 @@ from datetime import UTC
 
 import marshmallow as ma
 
+from schemas.actions import Text
 from schemas.campaign import CampaignSchema, PrisonerSchema
 from schemas.petition import PetitionSchema, PetitionSummarySchema
 
@@ -119,7 +120,8 @@ class SignupPageSchema(PageSchema):
 class EditSchema(ma.Schema):
     """A partial update: only the fields sent change."""
 
-    title = ma.fields.String(validate=ma.validate.Length(1, 300))
+    # Text refuses control characters (NUL among them, which PostgreSQL cannot store).
+    title = Text(min_length=1, max_length=300)
     goal = ma.fields.Integer(validate=ma.validate.Range(0, 2_000_000_000))
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
 
@@ -130,11 +132,11 @@ class EditSchema(ma.Schema):
 
 
 class CampaignEditSchema(EditSchema):
-    summary = ma.fields.String(validate=ma.validate.Length(max=10_000))
+    summary = Text(max_length=10_000, multiline=True)
 
 
 class PetitionEditSchema(EditSchema):
-    text = ma.fields.String(validate=ma.validate.Length(max=10_000))
+    text = Text(max_length=10_000, multiline=True)
 
 
 class PrisonerEditSchema(ma.Schema):
@@ -161,10 +163,11 @@ class OrganizerPrisonerSchema(PrisonerSchema):
 
 
 class InvalidationFilterSchema(ma.Schema):
-    email_domain = ma.fields.String(
-        metadata={"description": "Signers whose email is at this domain", "example": "spam.test"}
+    email_domain = Text(
+        max_length=253,
+        metadata={"description": "Signers whose email is at this domain", "example": "spam.test"},
     )
-    source = ma.fields.String(validate=ma.validate.Length(1, 64))
+    source = Text(min_length=1, max_length=64)
     created_after = ma.fields.AwareDateTime(default_timezone=UTC)
     created_before = ma.fields.AwareDateTime(default_timezone=UTC)
 
