@@ -102,10 +102,13 @@ def from_environment(instance_path: str) -> dict:
 
 def engine_options(config) -> dict:
     """SQLAlchemy engine options suited to the configured database."""
+    # Database errors are logged; the values bound to a failed statement (emails, names)
+    # must not be, so they are left out of the exceptions' text.
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # The sqlite3 timeout is how long a writer waits for another worker's lock.
-        return {"connect_args": {"timeout": 30}}
+        return {"hide_parameters": True, "connect_args": {"timeout": 30}}
     return {
+        "hide_parameters": True,
         "pool_pre_ping": True,
         "pool_size": config["DATABASE_POOL_SIZE"],
         "max_overflow": config["DATABASE_MAX_OVERFLOW"],

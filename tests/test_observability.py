@@ -174,3 +174,18 @@ def test_emailed_tokens_in_paths_never_reach_the_log(client, caplog, method, pat
     line = JsonFormatter().format(record)
     assert "Sekr3t" not in line
     assert json.loads(line)["path"].startswith("/" + path.split("/")[1] + "/")
+
+
+def test_database_errors_carry_no_statement_parameters(app):
+    # Such errors are logged (errors.py); the values bound to a failed write are personal data.
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with app.app_context():
+        with pytest.raises(DBAPIError) as failed:
+            db.session.execute(
+                text("SELECT email FROM no_such_table WHERE email = :email"),
+                {"email": "private.person@example.org"},
+            )
+        db.session.rollback()
+    assert "private.person@example.org" not in str(failed.value)
