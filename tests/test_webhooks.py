@@ -132,3 +132,37 @@ def test_only_public_https_urls_by_default_and_manage_scope_required(make_app):
     assert ok.status_code == 201
     reader = organizer_token(app, scopes=("read", "export"))
     assert client.get(HOOKS, headers=reader).status_code == 403
+
+
+def test_numeric_and_dotted_forms_of_private_addresses_are_refused(make_app):
+    app = make_app()
+    client = app.test_client()
+    headers = organizer_token(app)
+    # Each of these reaches 127.0.0.1 (or this host) although it is no dotted quad.
+    for url in (
+        "https://127.1/hook",
+        "https://2130706433/hook",
+        "https://0x7f.1/hook",
+        "https://localhost./hook",
+        "https://[::ffff:127.0.0.1]/hook",
+    ):
+        response = client.post(
+            HOOKS, json={"url": url, "events": ["signup.created"]}, headers=headers
+        )
+        assert response.status_code == 422, url
+        assert "url" in response.get_json()["errors"]
+
+
+def test_delivery_refuses_an_endpoint_that_now_resolves_to_a_private_address(make_app, receiver):
+    # Registered while private hosts were allowed; the policy is checked again on delivery,
+    # where a name may meanwhile point elsewhere.
+    lenient = make_app(WEBHOOKS_ALLOW_HTTP=True)
+    headers = organizer_token(lenient)
+    hook = register(lenient.test_client(), headers, receiver.url, events=("signup.created",))
+    strict = make_app()
+    client = strict.test_client()
+    client.post(SIGNUPS, json=signer(email="joiner@example.org"))
+    run_worker(strict)
+    assert receiver.requests == []
+    shown = client.get(f"{HOOKS}/{hook['id']}", headers=headers).get_json()
+    assert shown["failures"] == 1 and "public" in shown["last_error"]

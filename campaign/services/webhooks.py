@@ -15,6 +15,7 @@ import hmac
 import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -47,16 +48,27 @@ def _check_url(url: str) -> None:
         problems["url"] = ["Give an https:// URL."]
     elif parts.username or parts.password:
         problems["url"] = ["Put no credentials in the URL; verify the X-Signature header."]
-    elif not allow_http:
-        host = parts.hostname
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            address = None
-        if host == "localhost" or (address is not None and not address.is_global):
-            problems["url"] = ["The URL must point at a public host."]
+    elif not allow_http and not _public_host(parts.hostname):
+        problems["url"] = ["The URL must point at a public host."]
     if problems:
         abort(422, "The webhook URL is not acceptable.", slug="validation", errors=problems)
+
+
+def _public_host(host: str) -> bool:
+    """Whether ``host`` is, and resolves only to, addresses on the public internet.
+
+    Resolving matters: ``127.1``, ``2130706433`` and ``localhost.`` all reach this machine,
+    and a name may point into the private network. A name that does not resolve now passes
+    here and is checked again on each delivery.
+    """
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return False
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return True
+    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in found)
 
 
 def create(url: str, events: list[str], description: str = "") -> tuple[Webhook, str]:
@@ -224,6 +236,11 @@ def deliver(item: OutboxItem) -> int:
             "Idempotency-Key": item.idempotency_key,
         },
     )
+    if not current_app.config["WEBHOOKS_ALLOW_HTTP"] and not _public_host(
+        urlsplit(webhook.url).hostname or ""
+    ):
+        # Checked again here: the name may have been pointed at a private address since.
+        raise outbox.DeliveryError("The URL no longer points at a public host.")
     timeout = current_app.config["DELIVERY_TIMEOUT_SECONDS"]
     try:
         with _opener.open(request, timeout=timeout) as response:
