@@ -176,6 +176,22 @@ def test_day_series_adds_up_hours_and_fills_gaps():
     assert [p["count"] for p in series(hours, "hour", since=since)][0] == 1
 
 
+def test_series_over_a_long_span_is_not_padded_with_millions_of_zeros(app, client, tmp_path):
+    # One paper signature dated a century back (a typo in the CSV) made every public
+    # hourly tallies call build close to a million empty buckets: megabytes, seconds each.
+    sign(app, PETITION, 1)
+    paper = tmp_path / "paper.csv"
+    paper.write_text("email,given_name,signed_at\nold@example.org,Old,1925-04-04T10:00:00Z\n")
+    result = app.test_cli_runner().invoke(
+        args=["signatures", "load", PETITION, "--csv", str(paper)]
+    )
+    assert "added 1 signatures" in result.output
+    body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies?interval=hour").get_json()
+    assert len(body["series"]) == 2
+    assert body["series"][0] == {"start": "1925-04-04T10:00:00+00:00", "count": 1}
+    assert sum(point["count"] for point in body["series"]) == 2
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

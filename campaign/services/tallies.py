@@ -20,6 +20,8 @@ from campaign.services import counters, milestones
 
 PUBLIC_STATUSES = ("active", "closed")
 INTERVALS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+# Zero-filled buckets at most (over a year of hours); longer series list only non-zero ones.
+SERIES_FILL_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,8 @@ def series(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[dict]:
-    """Counts per hour or day bucket that overlaps [since, until), gaps filled with zeros.
+    """Counts per hour or day bucket that overlaps [since, until), gaps filled with zeros
+    unless that would take more than SERIES_FILL_LIMIT buckets.
 
     ``hours`` maps hour keys (``YYYY-MM-DDTHH``, UTC) to counts; day buckets add them up.
     """
@@ -136,8 +139,12 @@ def series(
     buckets = {start: n for start, n in buckets.items() if n}
     if not buckets:
         return []
-    points = []
     start, last = min(buckets), max(buckets)
+    if (last - start) // step >= SERIES_FILL_LIMIT:
+        # One far-off signing time (a paper form's typo) must not make a public read
+        # build millions of empty buckets: past the limit only the counted ones are sent.
+        return [{"start": moment, "count": buckets[moment]} for moment in sorted(buckets)]
+    points = []
     while start <= last:
         points.append({"start": start, "count": buckets.get(start, 0)})
         start += step
