@@ -19,13 +19,12 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import event, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from campaign.extensions import db
 from campaign.models import Counter
 from campaign.models.types import utcnow
+from campaign.services import dialect
 
 TOTAL = "total"
 PENDING_DELTAS = "counter_deltas"
@@ -85,8 +84,7 @@ def _write(session, deltas: Mapping[tuple[str, str, str], int]) -> None:
         {"subject": s, "dimension": d, "key": k, "shard": shard, "count": delta, "updated_at": now}
         for (s, d, k), delta in items
     ]
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Counter).values(rows)
+    stmt = dialect.insert(Counter).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["subject", "dimension", "key", "shard"],
         set_={"count": Counter.count + stmt.excluded.count, "updated_at": stmt.excluded.updated_at},

@@ -15,13 +15,12 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import IdempotencyKey
 from campaign.models.types import utcnow
+from campaign.services import dialect
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -76,9 +75,8 @@ def _remember(scope: str, key: str, request_hash: str, status: int, body: dict) 
 
     An expired record is overwritten in the same statement, so that it never blocks its key.
     """
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
-    stmt = insert(IdempotencyKey).values(
+    stmt = dialect.insert(IdempotencyKey).values(
         scope=scope,
         key=key,
         request_hash=request_hash,

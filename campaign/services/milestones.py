@@ -12,12 +12,11 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from campaign.extensions import db
 from campaign.models import Milestone, Petition, Signature
 from campaign.models.types import utcnow
+from campaign.services import dialect
 
 # 10, 25, 50, 100, 250, 500, ... 500 million: the numbers organizers announce.
 ROUND_NUMBERS = tuple(int(m * 10**e) for e in range(1, 9) for m in (1, 2.5, 5))
@@ -39,10 +38,6 @@ def next_threshold(goal: int, count: int) -> int | None:
     return next((t for t in thresholds(goal) if t > count), None)
 
 
-def _insert():
-    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-
-
 def _recorded(petition_id: int) -> set[int]:
     query = select(Milestone.threshold).where(Milestone.petition_id == petition_id)
     return set(db.session.scalars(query))
@@ -55,7 +50,7 @@ def _write(petition_id: int, times: dict[int, datetime]) -> None:
         {"petition_id": petition_id, "threshold": t, "reached_at": at}
         for t, at in sorted(times.items())
     ]
-    stmt = _insert()(Milestone).values(rows)
+    stmt = dialect.insert(Milestone).values(rows)
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["petition_id", "threshold"]))
 
 

@@ -5,12 +5,11 @@ import hmac
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from campaign.extensions import db
 from campaign.models import CampaignPerson, Person
 from campaign.models.types import utcnow
+from campaign.services import dialect
 
 # Providers that ignore dots and +tags in the local part, so one inbox is one person.
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -33,10 +32,6 @@ def hash_address(address: str | None) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
-def _insert():
-    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-
-
 PERSON_FIELDS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 
 
@@ -55,7 +50,7 @@ def upsert(details: dict) -> int:
         created_at=now,
         updated_at=now,
     )
-    stmt = _insert()(Person).values(values)
+    stmt = dialect.insert(Person).values(values)
     # Only what this post carries is updated: a field left out keeps its stored value.
     changed = {k: stmt.excluded[k] for k in (*given, "email", "updated_at")}
     stmt = stmt.on_conflict_do_update(index_elements=["email_canonical"], set_=changed)
@@ -67,7 +62,7 @@ JOIN_ATTEMPTS = 3
 
 def join_campaign(campaign_id: int, person_id: int) -> bool:
     """Record the person as part of the campaign; True only the first time."""
-    stmt = _insert()(CampaignPerson).values(
+    stmt = dialect.insert(CampaignPerson).values(
         campaign_id=campaign_id, person_id=person_id, created_at=utcnow()
     )
     stmt = stmt.on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])

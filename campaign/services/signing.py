@@ -2,13 +2,10 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from campaign.extensions import db
 from campaign.models import Campaign, Petition, Signature, Signup
 from campaign.models.types import utcnow
-from campaign.services import confirmation, counters, milestones, people, webhooks
+from campaign.services import confirmation, counters, dialect, milestones, people, webhooks
 
 
 @dataclass(frozen=True)
@@ -17,10 +14,6 @@ class Outcome:
 
     signature_count: int
     signup_count: int = 0
-
-
-def _insert():
-    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
 
 
 def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, str, str]]:
@@ -77,7 +70,7 @@ def sign(
         now = utcnow()
         pending = petition.requires_confirmation
         stmt = (
-            _insert()(Signature)
+            dialect.insert(Signature)
             .values(
                 petition_id=petition.id,
                 person_id=person_id,
@@ -125,7 +118,7 @@ def join(
     if count:
         person_id = people.upsert(details)
         stmt = (
-            _insert()(Signup)
+            dialect.insert(Signup)
             .values(
                 campaign_id=campaign.id,
                 person_id=person_id,
