@@ -67,8 +67,15 @@ def _petition(slug: str) -> Petition:
 
 
 def _signed_at(raw: str) -> datetime:
-    moment = datetime.fromisoformat(raw)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ma.ValidationError(["Not an ISO 8601 date or time."]) from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # A mistyped year would put the signature in every series and window far ahead.
+    if moment > datetime.now(UTC):
+        raise ma.ValidationError([f"In the future: {moment.isoformat()}."])
+    return moment
 
 
 def read_csv(path: Path, errors: list[str]):
@@ -87,15 +94,20 @@ def read_csv(path: Path, errors: list[str]):
             )
         for row in reader:
             values = {k: v for k, v in row.items() if k and v not in (None, "")}
+            signed_at = values.pop("signed_at", None)
+            problems: dict = {}
             try:
-                signed_at = values.pop("signed_at", None)
+                when = _signed_at(signed_at) if signed_at else None
+            except ma.ValidationError as error:
+                problems["signed_at"] = error.messages
+            try:
                 details = schema.load(values)
-                details["signed_at"] = _signed_at(signed_at) if signed_at else None
-            except (ma.ValidationError, ValueError) as error:
-                message = error.messages if isinstance(error, ma.ValidationError) else error
-                errors.append(f"line {reader.line_num}: {message}")
+            except ma.ValidationError as error:
+                problems = {**error.messages_dict, **problems}
+            if problems:
+                errors.append(f"line {reader.line_num}: {problems}")
                 continue
-            yield details
+            yield {**details, "signed_at": when}
 
 
 def _count_lines(path: Path) -> int:

@@ -74,6 +74,27 @@ def test_csv_load_adds_paper_signatures_once_and_reports_bad_lines(app, client, 
     assert _tally(client)["signature_count"] == 2
 
 
+def test_csv_load_refuses_signing_times_in_the_future_or_unreadable(app, client, tmp_path):
+    # A typo such as 2204 for 2024 would put a signature centuries ahead in every series.
+    path = tmp_path / "paper.csv"
+    path.write_text(
+        "email,given_name,country,signed_at\n"
+        "ahead@example.org,Ahead,AM,2204-04-05T10:00:00Z\n"
+        "garbled@example.org,Garbled,XX,notadate\n"
+        "fine@example.org,Fine,AM,2024-04-05\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(args=["signatures", "load", PETITION, "--csv", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "added 1 signatures, 0 already signed, 2 bad lines" in result.output
+    assert "line 2: {'signed_at': ['In the future" in result.output
+    # Every bad field of a line is named, as the signing endpoint does.
+    assert "line 3: {" in result.output
+    line3 = next(line for line in result.output.splitlines() if "line 3" in line)
+    assert "'country'" in line3 and "'signed_at'" in line3
+    assert _tally(client)["signature_count"] == 1
+
+
 def test_load_keeps_live_signatures_and_their_counts(app, client):
     response = client.post(
         f"/api/v1/petitions/{PETITION}/signatures",
