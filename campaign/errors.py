@@ -5,7 +5,7 @@ import logging
 from flask import Response, json, request
 from flask_smorest import Api
 from flask_smorest import abort as _abort
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 DATABASE_RETRY_AFTER = "5"
+SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
 
 
 def problem_type(slug: str) -> str:
@@ -44,11 +45,18 @@ def _flatten_validation(messages: dict) -> dict:
     return flat
 
 
-def _database_unavailable(error: InternalServerError) -> bool:
-    original = getattr(error, "original_exception", None)
-    if isinstance(original, OperationalError | PoolTimeoutError):
+def _database_unavailable(error: Exception) -> bool:
+    """Whether a database error means "down or overloaded" (503) rather than a bug (500)."""
+    if isinstance(error, PoolTimeoutError):
         return True
-    return isinstance(original, DBAPIError) and original.connection_invalidated
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    # SQLite reports its own mistakes ("no such column") as OperationalError as well.
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(word in str(error.orig).lower() for word in SQLITE_TRANSIENT)
+    return True
 
 
 def problem_response(
@@ -67,6 +75,27 @@ class ProblemApi(Api):
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(SQLAlchemyError, self.handle_database_error)
+
+    def handle_database_error(self, error: SQLAlchemyError):
+        """503 with Retry-After while the database is unreachable; 500 for anything else."""
+        if _database_unavailable(error):
+            # An outage is expected weather, not a bug: one line, no traceback.
+            log.warning("database unavailable: %s", type(error).__name__)
+            return problem_response(
+                503,
+                "Service Unavailable",
+                "The database is unavailable. Try again shortly.",
+                type=problem_type("database-unavailable"),
+                headers={"Retry-After": DATABASE_RETRY_AFTER},
+            )
+        log.error("database error", exc_info=error)
+        return problem_response(
+            500, "Internal Server Error", "The server failed to handle this request."
+        )
+
     def handle_http_exception(self, error: HTTPException):
         headers = {}
         detail = error.description
@@ -75,15 +104,8 @@ class ProblemApi(Api):
         title = error.name
         data = getattr(error, "data", None) or {}
         if isinstance(error, InternalServerError):
-            if _database_unavailable(error):
-                log.warning("database unavailable: %s", error.original_exception)
-                status, title = 503, "Service Unavailable"
-                detail = "The database is unavailable. Try again shortly."
-                extra["type"] = problem_type("database-unavailable")
-                headers["Retry-After"] = DATABASE_RETRY_AFTER
-            else:
-                log.error("unhandled error", exc_info=getattr(error, "original_exception", error))
-                detail = "The server failed to handle this request."
+            # Flask has logged the exception; the client learns nothing of its insides.
+            detail = "The server failed to handle this request."
         if "message" in data:
             detail = data["message"]
         if "problem_type" in data:

@@ -47,3 +47,20 @@ def test_security_headers_on_every_response(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_database_bug_is_a_500_not_an_outage(make_app, caplog):
+    from sqlalchemy import text
+
+    from campaign.extensions import db
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    app.add_url_rule(
+        "/broken", "broken", lambda: str(db.session.execute(text("SELECT nope FROM nowhere")).all())
+    )
+    response = app.test_client().get("/broken")
+    body = _assert_problem(response, 500)
+    assert "nowhere" not in response.get_data(as_text=True)
+    assert "Retry-After" not in response.headers
+    assert body["detail"] == "The server failed to handle this request."
+    assert any("database error" in r.getMessage() for r in caplog.records)
