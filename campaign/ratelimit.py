@@ -61,6 +61,13 @@ def _fail_open_from_environment() -> bool:
     return value not in ("0", "false", "no", "off")
 
 
+def _retry_after_only_when_refused(response):
+    """Drop Retry-After from answers that ask for no waiting: a 201 or a 422 is final."""
+    if response.status_code not in (429, 503) and not 300 <= response.status_code < 400:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 class CampaignLimiter(Limiter):
     """flask-limiter with our defaults, problem documents, and a per-app fresh start.
 
@@ -85,6 +92,9 @@ class CampaignLimiter(Limiter):
         self._in_memory_fallback_enabled = None
         self._strategy = None
         self._storage_options = {}
+        # Registered before flask-limiter's own hook, so it runs after it (Flask runs them
+        # in reverse) and sees the Retry-After that hook puts on every limited response.
+        app.after_request(_retry_after_only_when_refused)
         super().init_app(app)
 
     def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:

@@ -49,6 +49,22 @@ def test_over_the_limit_is_a_problem_with_retry_after_and_limit_headers(make_app
     assert int(refused.headers["X-RateLimit-Reset"]) > 0
 
 
+def test_retry_after_is_sent_only_with_a_refusal(make_app):
+    # A Retry-After on a 201 or a 422 tells a client to wait before a request that needs
+    # no retry (or a fix, not a wait); only the refusal carries it.
+    client = make_app(SIGNATURE_RATE_LIMIT="2/minute").test_client()
+    ok = post(client, 0)
+    assert ok.status_code == 201
+    assert "Retry-After" not in ok.headers
+    assert ok.headers["X-RateLimit-Remaining"] == "1"
+    invalid = client.post(URL, json={}, environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert invalid.status_code == 422
+    assert "Retry-After" not in invalid.headers
+    refused = post(client, 2)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
 def test_burst_and_sustained_limits_both_apply(make_app):
     client = make_app(SIGNATURE_RATE_LIMIT="5/minute;2/hour").test_client()
     assert statuses(client, 3) == [201, 201, 429]
