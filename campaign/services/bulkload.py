@@ -13,13 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from campaign.extensions import db
 from campaign.models import CampaignPerson, Person, Petition, Signature
 from campaign.models.types import utcnow
-from campaign.services import people
+from campaign.services import dialect, people
 
 BATCH_SIZE = 10000
 
@@ -36,10 +33,6 @@ class LoadResult:
     def skipped(self) -> int:
         """Rows not added because that person had already signed (before or earlier in it)."""
         return self.read - self.added
-
-
-def _insert():
-    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
 
 
 def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -62,7 +55,7 @@ def _upsert_people(batch: list[dict], now: datetime) -> dict[str, int]:
         )
         values.append(person)
     table = Person.__table__
-    stmt = _insert()(table)
+    stmt = dialect.insert(table)
     # A no-op update rather than DO NOTHING, so that known people come back with their ids.
     stmt = stmt.on_conflict_do_update(
         index_elements=["email_canonical"], set_={"email_canonical": stmt.excluded.email_canonical}
@@ -87,7 +80,7 @@ def _insert_signatures(petition: Petition, batch: list[dict], ids: dict, now: da
         values.append(signature)
     table = Signature.__table__
     stmt = (
-        _insert()(table)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["petition_id", "person_id"])
         .returning(table.c.person_id, table.c.created_at)
     )
@@ -102,7 +95,7 @@ def _join_campaign(petition: Petition, signed: list) -> None:
         {"campaign_id": petition.campaign_id, "person_id": person_id, "created_at": at}
         for person_id, at in signed
     ]
-    stmt = _insert()(table).on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
+    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
     db.session.connection().execute(stmt, values)
 
 
