@@ -59,3 +59,10 @@ def test_docs_page_loads_its_assets_from_this_server(client):
     assert "//cdn" not in html and "unpkg" not in html
     assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_public_writes_document_every_refusal(client):
+    spec = client.get("/openapi.json").get_json()
+    for path in ("/api/v1/petitions/{slug}/signatures", "/api/v1/campaigns/{slug}/signups"):
+        documented = set(spec["paths"][path]["post"]["responses"])
+        assert {"201", "400", "404", "409", "413", "415", "422", "429", "503"} <= documented

@@ -33,3 +33,28 @@ def idempotency_key() -> str | None:
 def honeypot_filled(details: dict) -> bool:
     value = details.pop("website", None)
     return value not in (None, "", False)
+
+
+# Refusals every public write can give before or besides validation (422, documented by
+# flask-smorest itself), so that clients and the OpenAPI document know them all.
+WRITE_REFUSALS = (
+    (400, "The body is not valid JSON, or a header is malformed"),
+    (413, "The body is over MAX_BODY_BYTES"),
+    (415, "The body is not application/json"),
+    (
+        503,
+        "The database (or, when configured to fail closed, the rate limiter) is "
+        "unavailable; see Retry-After",
+    ),
+)
+
+
+def document_refusals(blp):
+    """Add the common write refusals to a view's documented responses."""
+
+    def decorate(view):
+        for status, description in WRITE_REFUSALS:
+            view = blp.alt_response(status, description=description)(view)
+        return view
+
+    return decorate

@@ -4,7 +4,12 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from campaign.api.actions import ACTION_PARAMETERS, honeypot_filled, idempotency_key
+from campaign.api.actions import (
+    ACTION_PARAMETERS,
+    document_refusals,
+    honeypot_filled,
+    idempotency_key,
+)
 from campaign.ratelimit import write_limits
 from campaign.services import catalog, idempotency, people, signing
 from schemas.actions import SignupInputSchema, SignupReceiptSchema
@@ -26,6 +31,7 @@ class Signups(MethodView):
     @blp.alt_response(409, description="The campaign is closed to sign-ups")
     @blp.alt_response(429, description="Over a rate limit; see Retry-After")
     @blp.doc(parameters=ACTION_PARAMETERS)
+    @document_refusals(blp)
     def post(self, details: dict, slug: str):
         """Join a campaign's list.
 
