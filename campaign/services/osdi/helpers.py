@@ -98,10 +98,9 @@ def signup(body: dict, ip_hash: str) -> Person:
     """Create or update the person in ``body``; join the campaigns it lists in ``add_lists``."""
     campaigns = _campaigns(body.get("add_lists") or [])
     details = person_details(body["person"])
-    if campaigns:
-        for campaign in campaigns:
-            signing.join(campaign, details, ip_hash)
-    else:
-        people.upsert(details)
-        db.session.commit()
+    # One transaction for the person and every list, so a 2xx means all of it is stored.
+    people.upsert(details)
+    for campaign in campaigns:
+        signing.join(campaign, details, ip_hash, commit=False)
+    db.session.commit()
     return _find_person(details["email"])
