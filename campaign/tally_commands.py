@@ -1,6 +1,7 @@
 """Commands for counts: ``tallies check [--fix]`` and ``signatures load`` (CSV or fake)."""
 
 import csv
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,27 +35,31 @@ def _describe(report: reconcile.Report, drift: reconcile.Drift) -> str:
 @click.option("--campaign", "campaigns", multiple=True, help="Only this campaign (repeatable).")
 def check_command(fix: bool, campaigns: tuple[str, ...]) -> None:
     """Recompute every counter from the rows and report drift; exit 1 on drift unless --fix."""
-    report = reconcile.check(list(campaigns) or None)
-    known = {label.split(" ", 1)[1] for label in report.labels.values() if label.startswith("c")}
-    unknown = sorted(set(campaigns) - known)
-    if unknown:
-        raise click.ClickException(f"no campaign has the slug {', '.join(unknown)}")
-    for drift in report.drifts:
-        click.echo(_describe(report, drift))
-    for slug, thresholds in report.missing_milestones.items():
-        click.echo(f"  petition {slug}: milestone not recorded: {thresholds}")
-    if report.clean:
-        click.echo(f"{report.checked} counts checked: no drift")
-        return
-    summary = (
-        f"{report.checked} counts checked: {len(report.drifts)} drifted,"
-        f" {sum(len(t) for t in report.missing_milestones.values())} milestones missing"
-    )
-    if not fix:
-        click.echo(summary + " (run with --fix to repair)")
-        raise SystemExit(1)
-    reconcile.fix(report)
-    click.echo(summary + ": repaired")
+    # A repair holds the lock from its check to its commit, so two never add one drift twice.
+    with reconcile.exclusive() if fix else nullcontext():
+        report = reconcile.check(list(campaigns) or None)
+        known = {
+            label.split(" ", 1)[1] for label in report.labels.values() if label.startswith("c")
+        }
+        unknown = sorted(set(campaigns) - known)
+        if unknown:
+            raise click.ClickException(f"no campaign has the slug {', '.join(unknown)}")
+        for drift in report.drifts:
+            click.echo(_describe(report, drift))
+        for slug, thresholds in report.missing_milestones.items():
+            click.echo(f"  petition {slug}: milestone not recorded: {thresholds}")
+        if report.clean:
+            click.echo(f"{report.checked} counts checked: no drift")
+            return
+        summary = (
+            f"{report.checked} counts checked: {len(report.drifts)} drifted,"
+            f" {sum(len(t) for t in report.missing_milestones.values())} milestones missing"
+        )
+        if not fix:
+            click.echo(summary + " (run with --fix to repair)")
+            raise SystemExit(1)
+        reconcile.fix(report)
+        click.echo(summary + ": repaired")
 
 
 def _petition(slug: str) -> Petition:

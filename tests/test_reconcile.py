@@ -1,5 +1,6 @@
 """Reconciliation: counters recomputed from rows, drift reported and repaired."""
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from campaign.extensions import db
@@ -100,3 +101,28 @@ def test_check_can_be_limited_to_one_campaign(app):
     result = runner.invoke(args=["tallies", "check", "--campaign", "nope"])
     assert result.exit_code != 0
     assert "nope" in result.output
+
+
+def test_a_repair_holds_the_lock_that_keeps_two_repairs_apart(app_ctx):
+    from sqlalchemy import text
+
+    from tests.conftest import ON_POSTGRES
+
+    if not ON_POSTGRES:
+        pytest.skip("advisory locks are PostgreSQL's; SQLite runs one repair at a time")
+
+    def try_lock() -> bool:
+        with db.engine.connect() as other:
+            got = other.execute(
+                text("SELECT pg_try_advisory_lock(:k)"), {"k": reconcile.REPAIR_LOCK_KEY}
+            ).scalar()
+            if got:
+                other.execute(
+                    text("SELECT pg_advisory_unlock(:k)"), {"k": reconcile.REPAIR_LOCK_KEY}
+                )
+            other.commit()
+            return got
+
+    with reconcile.exclusive():
+        assert try_lock() is False
+    assert try_lock() is True

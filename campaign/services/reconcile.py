@@ -11,14 +11,18 @@ hour, so the check costs one grouped query rather than one call per row.
 Rows and counters are read in one snapshot (REPEATABLE READ on PostgreSQL; a SQLite
 transaction is one already), so signatures committed meanwhile are in both or neither. A
 repair adds the difference to the counters rather than overwriting them, which keeps the
-counts of writes that commit during the repair.
+counts of writes that commit during the repair. Two repairs at once would both add the same
+difference, so a check-and-repair holds a PostgreSQL advisory lock (``exclusive``) from the
+check to the commit; on SQLite, run one at a time.
 """
 
 from collections import Counter as Tally
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
 from campaign.extensions import db
@@ -188,9 +192,29 @@ def fix(report: Report) -> None:
     db.session.commit()
 
 
+# Any fixed number, the same in every process: the key of the repair lock.
+REPAIR_LOCK_KEY = 0x7A11E5
+
+
+@contextmanager
+def exclusive() -> Iterator[None]:
+    """Hold the repair lock (PostgreSQL) on a connection of its own until the block ends."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": REPAIR_LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": REPAIR_LOCK_KEY})
+            conn.commit()
+
+
 def reconcile(slugs: list[str] | None = None) -> Report:
-    """Check and repair in one call; the report of what was repaired."""
-    report = check(slugs)
-    if not report.clean:
-        fix(report)
+    """Check and repair in one call, one repair at a time; the report of what was repaired."""
+    with exclusive():
+        report = check(slugs)
+        if not report.clean:
+            fix(report)
     return report
