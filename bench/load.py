@@ -203,7 +203,12 @@ class Server:
     def __init__(self, env: dict, workers: int, log: Path):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers)}
+        self.env = {
+            **env,
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": "1",  # sync workers, as RELIABILITY.md describes
+        }
         self.log = log
         self.process: subprocess.Popen | None = None
 

@@ -69,7 +69,13 @@ def database(prefix: str):
 def gunicorn(app: str, cwd: Path, env: dict, workers: int, probe: str = "/"):
     """Serve ``app`` with the project's gunicorn.conf.py on a free port: (base URL, process)."""
     port = free_port()
-    env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+    # Sync workers, as the figures in the README describe; the app and bare Flask alike.
+    env = {
+        **env,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": "1",
+    }
     env["PYTHONPATH"] = str(cwd)
     command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
     command += ["--chdir", str(cwd), app]
