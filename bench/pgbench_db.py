@@ -66,15 +66,17 @@ def database(prefix: str):
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, cwd: Path, env: dict, workers: int, probe: str = "/"):
-    """Serve ``app`` with the project's gunicorn.conf.py on a free port: (base URL, process)."""
+def gunicorn(app: str, cwd: Path, env: dict, workers: int, probe: str = "/", threads: int = 1):
+    """Serve ``app`` with the project's gunicorn.conf.py on a free port: (base URL, process).
+
+    Sync workers unless ``threads`` says otherwise; the app and bare Flask alike.
+    """
     port = free_port()
-    # Sync workers, as the figures in the README describe; the app and bare Flask alike.
     env = {
         **env,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": "1",
+        "GUNICORN_THREADS": str(threads),
     }
     env["PYTHONPATH"] = str(cwd)
     command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]

@@ -12,25 +12,21 @@ signature, and drops the database. Needs ``wrk`` and a Redis at BENCH_REDIS_URL.
 """
 
 import argparse
-import contextlib
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgbench_db import ROOT, database, gunicorn  # noqa: E402
+
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PETITION = "support-the-senators-letter"
 PATH = f"/api/v1/petitions/{PETITION}/signatures"
@@ -71,94 +67,6 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _admin(statement: str) -> None:
-    engine = sa.create_engine(
-        make_url(SERVER_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as conn:
-        conn.execute(sa.text(statement))
-    engine.dispose()
-
-
-@contextlib.contextmanager
-def database():
-    """Yield a DATABASE_URL naming a fresh, migrated, seeded database; drop it afterwards."""
-    name = f"bench_{os.getpid()}"
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{name}"')
-    url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"}
-    try:
-        for command in (["db", "upgrade"], ["seed"]):
-            subprocess.run(
-                [sys.executable, "-m", "flask", "--app", "wsgi", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=120,
-            )
-        yield url
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextlib.contextmanager
-def gunicorn(app: str, cwd: Path, env: dict, workers: int, threads: int):
-    """Serve ``app`` with the project's gunicorn.conf.py on a free port; yield its base URL."""
-    port = free_port()
-    env = {
-        **env,
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
-        "PYTHONPATH": str(cwd),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(ROOT / "gunicorn.conf.py"),
-        "--chdir",
-        str(cwd),
-        app,
-    ]
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
-        try:
-            yield _wait_until_up(f"http://127.0.0.1:{port}", server, log)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-
-
-def _wait_until_up(base: str, server: subprocess.Popen, log) -> str:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 - our own server
-            return base
-        except urllib.error.HTTPError:
-            return base  # any HTTP answer means it is up
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                sys.exit("gunicorn did not start:\n" + log.read().decode(errors="replace"))
-            time.sleep(0.2)
 
 
 def _latency_ms(text: str, label: str) -> float:
@@ -242,16 +150,17 @@ def main() -> None:
         script = scratch / "post.lua"
         script.write_text(WRK_SCRIPT)
         measure = [args.seconds, args.connections, args.wrk_threads]
-        with gunicorn("bare_app:app", scratch, app_env, args.workers, args.threads) as url:
+        serve = {"workers": args.workers, "threads": args.threads}
+        with gunicorn("bare_app:app", scratch, app_env, **serve) as (url, _):
             wrk(url, str(script), args.warmup, *measure[1:])
             results["bare Flask JSON POST"] = wrk(url, str(script), *measure)
-        with database() as database_url:
-            env = {**app_env, "DATABASE_URL": database_url}
-            with gunicorn("wsgi:app", ROOT, env, args.workers, args.threads) as url:
+        with database("bench_signatures") as db_env:
+            env = {**app_env, "DATABASE_URL": db_env["DATABASE_URL"]}
+            with gunicorn("wsgi:app", ROOT, env, probe="/healthz", **serve) as (url, _):
                 wrk(url, str(script), args.warmup, *measure[1:])
                 results["signatures (app)"] = wrk(url, str(script), *measure)
             # After gunicorn's graceful stop: every request it accepted has finished.
-            rows, counter = counted(database_url)
+            rows, counter = counted(db_env["DATABASE_URL"])
 
     print(
         f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: {args.wrk_threads} "
