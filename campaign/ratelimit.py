@@ -125,20 +125,36 @@ class CampaignLimiter(Limiter):
             )
 
 
-def write_limits(config_name: str):
-    """Decorate a write view with the per-address limit ``config_name`` and the widget limit."""
+def _organizer() -> bool:
+    """Whether the request carries a live organizer token (looked up only when one is sent)."""
+    from campaign.auth import presented_secret
+    from campaign.services import tokens
+
+    secret = presented_secret()
+    return bool(secret) and tokens.authenticate(secret) is not None
+
+
+def write_limits(config_name: str, *, exempt_organizers: bool = False):
+    """Decorate a write view with the per-address limit ``config_name`` and the widget limit.
+
+    ``exempt_organizers`` lifts both for requests with a live organizer token: OSDI sync
+    tools push people in bulk from one address, and the token already names who they are.
+    """
     from campaign.extensions import limiter
 
     per_address = limiter.limit(
         lambda: current_app.config[config_name],
         key_func=client_address,
+        exempt_when=_organizer if exempt_organizers else None,
         methods=["POST"],
     )
     per_widget = limiter.shared_limit(
         lambda: current_app.config["WIDGET_RATE_LIMIT"],
         scope="widget",
         key_func=widget_key,
-        exempt_when=_without_widget_key,
+        exempt_when=(lambda: _without_widget_key() or _organizer())
+        if exempt_organizers
+        else _without_widget_key,
         methods=["POST"],
     )
 

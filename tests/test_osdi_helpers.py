@@ -233,3 +233,33 @@ def test_blind_helper_posts_share_the_native_rate_limits(make_app):
         client.post("/osdi/v1/people", json={"person": osdi_person()}).status_code for _ in range(3)
     ]
     assert signups == [200, 200, 429]
+
+
+def test_helper_posts_with_an_organizer_token_are_not_rate_limited(make_app):
+    app = make_app(SIGNATURE_RATE_LIMIT="2/minute", SIGNUP_RATE_LIMIT="2/minute")
+    client = app.test_client()
+    headers = token_headers(app)
+    signed = [
+        client.post(
+            SIGN_URL,
+            json=signature_body(person=osdi_person(email=f"sync{n}@example.org")),
+            headers=headers,
+        ).status_code
+        for n in range(5)
+    ]
+    upserted = [
+        client.post(
+            "/osdi/v1/people",
+            json={"person": osdi_person(email=f"sync{n}@example.org")},
+            headers=headers,
+        ).status_code
+        for n in range(5)
+    ]
+    assert signed == [200] * 5 and upserted == [200] * 5
+    # Blind posts stay limited, and a wrong token buys no exemption.
+    blind = [client.post(SIGN_URL, json=signature_body()).status_code for _ in range(3)]
+    assert blind == [200, 200, 429]
+    wrong = client.post(SIGN_URL, json=signature_body(), headers={"OSDI-API-Token": "cat_nope"})
+    assert wrong.status_code == 429
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Signature)) == 6

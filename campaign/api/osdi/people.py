@@ -29,7 +29,7 @@ class People(MethodView):
         """Everyone who has signed, joined or been signed up, 25 a page."""
         return reads.people_page(args["page"], args["per_page"], args.get("filter"))
 
-    @write_limits("SIGNUP_RATE_LIMIT")
+    @write_limits("SIGNUP_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
     @blp.arguments(OsdiPersonSignupSchema, error_status_code=400)
     @blp.response(200, OsdiPersonSchema, content_type=HAL_JSON)

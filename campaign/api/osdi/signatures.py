@@ -32,7 +32,7 @@ class PetitionSignatures(MethodView):
             slug, args["page"], args["per_page"], args.get("filter")
         )
 
-    @write_limits("SIGNATURE_RATE_LIMIT")
+    @write_limits("SIGNATURE_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
     @blp.arguments(OsdiRecordSignatureSchema, error_status_code=400)
     @blp.response(200, OsdiSignatureSchema, content_type=HAL_JSON)
