@@ -6,14 +6,12 @@ from campaign.extensions import rest_api
 
 
 def register(app: Flask) -> None:
-    from campaign.api import converters
-
-    converters.register(app)
     from campaign.api import (
         admin,
         badge,
         campaigns,
         confirm,
+        converters,
         embed,
         ops,
         osdi,
@@ -27,18 +25,26 @@ def register(app: Flask) -> None:
         webhooks,
     )
 
+    # URL converters first: the routes below use the bounded <int:...>.
+    converters.register(app)
+    security.register(rest_api)
+
+    # Public: reading, signing and joining, counting.
     rest_api.register_blueprint(campaigns.blp)
     rest_api.register_blueprint(petitions.blp)
-    security.register(rest_api)
-    rest_api.register_blueprint(signers.blp)
-    rest_api.register_blueprint(admin.blp)
     rest_api.register_blueprint(signatures.blp)
     rest_api.register_blueprint(signups.blp)
     tallies.register(app)
     rest_api.register_blueprint(badge.blp)
-    osdi.register(rest_api)
-    ops.register(app)
-    confirm.register(app)
+
+    # Organizers: signers, edits, people's data, webhooks, OSDI.
+    rest_api.register_blueprint(signers.blp)
+    rest_api.register_blueprint(admin.blp)
     rest_api.register_blueprint(people.blp)
     rest_api.register_blueprint(webhooks.blp)
+    osdi.register(rest_api)
+
+    # Pages for browsers and operators.
+    confirm.register(app)
     app.register_blueprint(embed.bp)
+    ops.register(app)
