@@ -149,12 +149,6 @@ def test_embed_origins_are_read_from_the_environment(monkeypatch, tmp_path):
     assert settings.from_environment(str(tmp_path))["EMBED_ORIGINS"] == []
 
 
-def test_unknown_petition_is_a_problem(client):
-    response = client.get("/embed/petitions/no-such-petition")
-    assert response.status_code == 404
-    assert response.content_type == "application/problem+json"
-
-
 def test_closed_petition_shows_its_count_and_no_form(app, client):
     set_petition(app, status="closed")
     html = client.get(PAGE).get_data(as_text=True)
@@ -373,3 +367,23 @@ def test_badge_is_in_the_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/petitions/{slug}/badge.svg"]["get"]
     assert "image/svg+xml" in operation["responses"]["200"]["content"]
+
+
+def test_an_unknown_or_unpublished_petition_is_a_frameable_html_page(app, client):
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.models import Petition
+
+    with app.app_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == "right-of-return"))
+        petition.status = "draft"
+        db.session.commit()
+    for slug in ("no-such-petition", "right-of-return"):
+        response = client.get(f"/embed/petitions/{slug}?lang=hy")
+        assert response.status_code == 404
+        assert response.mimetype == "text/html"
+        assert "Այս խնդրագիրը հասանելի չէ։" in response.get_data(as_text=True)
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in csp
+        assert "frame-ancestors 'none'" not in csp

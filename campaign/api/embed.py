@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, make_response, render_template, request, send_file
+from werkzeug.exceptions import NotFound
 
 from campaign.errors import abort
 from campaign.services import catalog, widget
@@ -49,10 +50,23 @@ def frame_ancestors() -> str:
     return widget.frame_ancestors(config.get("EMBED_ORIGINS") or [], config["CORS_ORIGINS"])
 
 
+def _unavailable(lang: str):
+    """A framed page must stay a page: an unknown or unpublished petition says so in HTML."""
+    html = render_template("embed/unavailable.html", lang=lang, t=widget.strings(lang))
+    response = make_response(html, 404)
+    response.headers["Content-Security-Policy"] = widget.page_csp(frame_ancestors())
+    response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
+    response.vary.add("Accept-Language")
+    return response
+
+
 @bp.get("/embed/petitions/<slug>")
 def petition_page(slug: str):
-    petition = catalog.public_petition(slug)
     lang = widget.choose_language(request.args.get("lang"), request.accept_languages)
+    try:
+        petition = catalog.public_petition(slug)
+    except NotFound:
+        return _unavailable(lang)
     t = widget.strings(lang)
     count = petition.signature_count
     if petition.goal:

@@ -41,6 +41,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "We have sent you an email: your signature counts once you confirm it there."
         ),
         "closed": "This petition is closed to new signatures.",
+        "unavailable": "This petition is not available.",
         "error_required": "Please fill in this field.",
         "error_email": "Please enter a valid email address.",
         "error_fields": "Please correct the fields marked below.",
@@ -83,6 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Մենք ձեզ նամակ ենք ուղարկել։ Ձեր ստորագրությունը կհաշվառվի, երբ այն հաստատեք։"
         ),
         "closed": "Այս խնդրագիրն այլևս նոր ստորագրություններ չի ընդունում։",
+        "unavailable": "Այս խնդրագիրը հասանելի չէ։",
         "error_required": "Խնդրում ենք լրացնել այս դաշտը։",
         "error_email": "Խնդրում ենք մուտքագրել վավեր էլ. փոստի հասցե։",
         "error_fields": "Խնդրում ենք ուղղել ստորև նշված դաշտերը։",
