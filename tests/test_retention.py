@@ -61,3 +61,25 @@ def test_purge_removes_old_pending_signatures_and_blanks_old_hashes(make_app):
     # Running it again finds nothing more to do.
     again = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert "purged 0 pending signatures, blanked 0" in again.output
+
+
+def test_purge_drops_idempotency_keys_past_their_24_hours(app):
+    from campaign.models import IdempotencyKey
+
+    client = app.test_client()
+    for key in ("old-key", "new-key"):
+        response = client.post(
+            URL, json=signer(email=f"{key}@example.org"), headers={"Idempotency-Key": key}
+        )
+        assert response.status_code == 201
+    with app.app_context():
+        db.session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.key == "old-key")
+            .values(created_at=utcnow() - timedelta(hours=25))
+        )
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert "and 1 expired idempotency keys" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(IdempotencyKey.key)).all() == ["new-key"]

@@ -119,9 +119,8 @@ def run_once(
 
 
 def purge_expired() -> int:
-    """Delete records older than ``TTL``; the number deleted."""
+    """Delete records older than ``TTL`` (the caller commits); the number deleted."""
     result = db.session.execute(
         delete(IdempotencyKey).where(IdempotencyKey.created_at <= utcnow() - TTL)
     )
-    db.session.commit()
-    return result.rowcount
+    return result.rowcount or 0

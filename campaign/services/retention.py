@@ -15,7 +15,7 @@ from sqlalchemy import delete, update
 from campaign.extensions import db
 from campaign.models import Signature, Signup
 from campaign.models.types import utcnow
-from campaign.services import confirmation, counters, outbox
+from campaign.services import confirmation, counters, idempotency, outbox
 
 
 def purge() -> dict:
@@ -45,5 +45,11 @@ def purge() -> dict:
         blanked += result.rowcount or 0
 
     sent = outbox.purge_delivered(now - timedelta(days=config["OUTBOX_KEEP_DAYS"]))
+    keys = idempotency.purge_expired()
     db.session.commit()
-    return {"pending_signatures": len(purged), "ip_hashes": blanked, "outbox": sent}
+    return {
+        "pending_signatures": len(purged),
+        "ip_hashes": blanked,
+        "outbox": sent,
+        "idempotency_keys": keys,
+    }
