@@ -10,7 +10,7 @@ from campaign.api.actions import (
     honeypot_filled,
     idempotency_key,
 )
-from campaign.ratelimit import write_limits
+from campaign.ratelimit import client_address, write_limits
 from campaign.services import catalog, idempotency, people, signing
 from schemas.actions import SignatureInputSchema, SignatureReceiptSchema
 
@@ -44,7 +44,7 @@ class Signatures(MethodView):
             outcome = signing.sign(
                 petition,
                 details,
-                people.hash_address(request.remote_addr),
+                people.hash_address(client_address()),
                 count=not honeypot_filled(details),
                 commit=False,
             )
