@@ -47,7 +47,6 @@ class Campaign(Timestamped, db.Model):
     letter_senders: Mapped[list] = mapped_column(JSON, default=list)
     letter_addressee: Mapped[str] = mapped_column(String(300), default="")
     letter_text: Mapped[str] = mapped_column(Text, default="")
-    cors_origins: Mapped[list] = mapped_column(JSON, default=list)
 
     demands: Mapped[list["Demand"]] = relationship(
         back_populates="campaign", order_by="Demand.position", cascade="all, delete-orphan"

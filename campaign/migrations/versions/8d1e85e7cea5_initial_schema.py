@@ -45,7 +45,6 @@ def upgrade():
         sa.Column("letter_senders", sa.JSON(), nullable=False),
         sa.Column("letter_addressee", sa.String(length=300), nullable=False),
         sa.Column("letter_text", sa.Text(), nullable=False),
-        sa.Column("cors_origins", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
