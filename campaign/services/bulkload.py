@@ -20,7 +20,6 @@ from campaign.services import dialect, people
 
 BATCH_SIZE = 10000
 
-PERSON_COLUMNS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 SIGNATURE_COLUMNS = ("country", "region", "comment", "source", "referrer")
 
 
@@ -45,7 +44,7 @@ def _upsert_people(batch: list[dict], now: datetime) -> dict[str, int]:
     """Person ids by canonical email; people already known keep their details."""
     values = []
     for row in batch:
-        person = {column: row.get(column) or "" for column in PERSON_COLUMNS}
+        person = {column: row.get(column) or "" for column in people.PERSON_FIELDS}
         person["consent"] = bool(row.get("consent"))
         person.update(
             email=row["email"],
