@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from campaign.extensions import db
 
@@ -44,7 +45,12 @@ class Signature(db.Model):
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(12), default="counted")
-    # Country and region as signed, so breakdowns stay exact when the person moves later.
+    # What the signer typed, kept on the action: a public write never rewrites the person,
+    # and breakdowns stay exact when the person moves later.
+    given_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     country: Mapped[str] = mapped_column(String(2), default="")
     region: Mapped[str] = mapped_column(String(100), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -70,6 +76,12 @@ class Signup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    # What the person typed with this sign-up (see Signature).
+    given_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="")
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(64), default="")
     referrer: Mapped[str] = mapped_column(String(2048), default="")
