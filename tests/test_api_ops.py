@@ -1,6 +1,14 @@
 """Operator endpoints, the OpenAPI document and the browsable docs."""
 
+import os
+
+import pytest
+from alembic import command
 from openapi_spec_validator import validate
+
+from campaign import create_app
+from campaign.extensions import db
+from tests.conftest import ON_POSTGRES, _create_pg_database, _drop_pg_database, base_config
 
 
 def test_healthz(client):
@@ -11,6 +19,46 @@ def test_healthz(client):
 
 def test_readyz_when_the_database_answers(client):
     assert client.get("/readyz").get_json() == {"status": "ready"}
+
+
+@pytest.fixture
+def unmigrated_app(tmp_path):
+    """An app on an empty database, as a fresh instance folder before `db upgrade`."""
+    if ON_POSTGRES:
+        name = f"campaign_unmigrated_{os.getpid()}"
+        url = _create_pg_database(name)
+    else:
+        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    app = create_app(base_config(url, PROPAGATE_EXCEPTIONS=False))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if ON_POSTGRES:
+        _drop_pg_database(name)
+
+
+def _not_ready(client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert "flask --app wsgi db upgrade" in response.get_json()["detail"]
+    assert response.headers["Retry-After"].isdigit()
+
+
+def test_readyz_is_503_until_the_schema_is_at_the_migrations_head(unmigrated_app):
+    client = unmigrated_app.test_client()
+    _not_ready(client)
+    with unmigrated_app.app_context():
+        config = unmigrated_app.extensions["migrate"].migrate.get_config()
+        command.upgrade(config, "head")
+        command.downgrade(config, "-1")
+    _not_ready(client)  # one migration behind is not ready either
+    with unmigrated_app.app_context():
+        command.upgrade(config, "head")
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready"}
 
 
 def test_readyz_is_503_when_the_database_is_unreachable(make_app):

@@ -9,6 +9,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from campaign.errors import DATABASE_RETRY_AFTER, abort
 from campaign.extensions import db, limiter, rest_api
+from campaign.services import schema
 from schemas.ops import HealthSchema
 
 blp = Blueprint("ops", __name__, description="Operations: liveness and readiness")
@@ -25,9 +26,11 @@ class Health(MethodView):
 @blp.route("/readyz")
 class Ready(MethodView):
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, description="The database cannot be reached")
+    @blp.alt_response(
+        503, description="The database cannot be reached, or its schema is not migrated"
+    )
     def get(self):
-        """The process can reach its database and is ready for traffic."""
+        """The process can reach its database, whose schema is at the migrations' head."""
         try:
             db.session.execute(text("SELECT 1"))
         except SQLAlchemyError:
@@ -36,6 +39,14 @@ class Ready(MethodView):
                 503,
                 "The database cannot be reached.",
                 slug="database-unavailable",
+                headers={"Retry-After": DATABASE_RETRY_AFTER},
+            )
+        if not schema.at_head():
+            abort(
+                503,
+                "The database schema is not at the latest migration; "
+                f"run `{schema.UPGRADE_COMMAND}`.",
+                slug="schema-not-migrated",
                 headers={"Retry-After": DATABASE_RETRY_AFTER},
             )
         return {"status": "ready"}
