@@ -45,7 +45,14 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgbench_db import ROOT, database, free_port, worker_pids  # noqa: E402
+from pgbench_db import (  # noqa: E402
+    BENCH_REDIS_DB,
+    ROOT,
+    database,
+    free_port,
+    redis_env,
+    worker_pids,
+)
 
 # Set in main(): the bench's own redis-server on a free port unless --redis-port names one.
 REDIS_PORT = 0
@@ -400,7 +407,8 @@ def window(attempts: list[Attempt], name: str, t0: float, t1: float) -> dict:
 
 def limiter_keys() -> int:
     """Rate-limit keys in Redis: after a restart without data, proof the limiter went back."""
-    scan = ["redis-cli", "-p", str(REDIS_PORT), "--scan", "--pattern", "*LIMITER/*"]
+    scan = ["redis-cli", "-p", str(REDIS_PORT), "-n", str(BENCH_REDIS_DB)]
+    scan += ["--scan", "--pattern", "*LIMITER/*"]
     out = subprocess.run(scan, capture_output=True, text=True, check=False).stdout
     return len(out.split())
 
@@ -593,7 +601,7 @@ def main() -> None:
             metrics_dir.mkdir()
             env = {
                 **env,
-                "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{REDIS_PORT}/0",
+                **redis_env(f"redis://127.0.0.1:{REDIS_PORT}/{BENCH_REDIS_DB}"),
                 "SIGNATURE_RATE_LIMIT": RAISED_LIMIT,
                 "SIGNUP_RATE_LIMIT": RAISED_LIMIT,
                 "WIDGET_RATE_LIMIT": RAISED_LIMIT,

@@ -18,11 +18,21 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+from redis.connection import parse_url
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+# Benches keep out of Redis database 0, where applications keep their keys.
+BENCH_REDIS_DB = 15
+
+
+def redis_env(url: str) -> dict:
+    """The rate-limiter settings for a bench's app: a non-zero database and a run's own prefix."""
+    if not parse_url(url).get("db"):
+        sys.exit(f"{url} names Redis database 0, where applications keep their keys; use /15")
+    return {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"}
 
 
 def _admin(statement: str) -> None:

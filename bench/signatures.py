@@ -25,9 +25,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgbench_db import ROOT, database, gunicorn  # noqa: E402
+from pgbench_db import BENCH_REDIS_DB, ROOT, database, gunicorn, redis_env  # noqa: E402
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{BENCH_REDIS_DB}")
 PETITION = "support-the-senators-letter"
 PATH = f"/api/v1/petitions/{PETITION}/signatures"
 RAISED_LIMIT = "100000000/minute"
@@ -137,7 +137,7 @@ def main() -> None:
     app_env = {
         **os.environ,
         "SECRET_KEY": "bench",
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        **redis_env(REDIS_URL),
         "SIGNATURE_RATE_LIMIT": RAISED_LIMIT,
         "SIGNUP_RATE_LIMIT": RAISED_LIMIT,
         "WIDGET_RATE_LIMIT": RAISED_LIMIT,

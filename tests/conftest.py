@@ -3,7 +3,8 @@
 SQLite is the default. With DATABASE_URL naming PostgreSQL, each pytest-xdist worker gets
 its own database on that server (never the named one itself), migrated once, and every test
 starts from truncated, freshly seeded tables. RATELIMIT_STORAGE_URI naming Redis makes the
-rate limiter use it, with a key prefix per test.
+rate limiter use it, with a key prefix per test (``test-<uuid>``); database 0, where an
+application keeps its keys unless told otherwise, is refused (use e.g. ``/15``).
 """
 
 import os
@@ -13,6 +14,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from redis.connection import parse_url
 from sqlalchemy.engine import make_url
 
 from campaign import create_app, seed
@@ -24,6 +26,23 @@ BASE_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 RATELIMIT_URI = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
 ON_POSTGRES = BASE_DATABASE_URL.startswith("postgres")
 ON_REDIS = RATELIMIT_URI.startswith("redis")
+
+
+def refuse_application_redis_db(url: str) -> None:
+    """Stop the run when ``url`` is a Redis database an application may use (0, the default).
+
+    Test keys carry their own prefix too, but a shared Redis's database 0 is where a running
+    deployment keeps its rate-limit counts; tests stay out of it entirely.
+    """
+    if url.startswith("redis") and not parse_url(url).get("db"):
+        raise pytest.UsageError(
+            f"RATELIMIT_STORAGE_URI={url} names Redis database 0, where applications keep "
+            "their keys; give the tests a database of their own, e.g. redis://127.0.0.1:6379/15"
+        )
+
+
+def pytest_configure(config):
+    refuse_application_redis_db(RATELIMIT_URI)
 
 
 def _pg_url(name: str) -> str:

@@ -1,11 +1,18 @@
 """Settings come from the environment, with defaults that need no services."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
 from campaign import config as settings
 from campaign import create_app
 from campaign.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -75,3 +82,30 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_rate_limit_key_prefix_comes_from_the_environment(clean_env, monkeypatch):
+    assert settings.from_environment(str(clean_env))["RATELIMIT_KEY_PREFIX"] == ""
+    monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "campaign-eu")
+    assert settings.from_environment(str(clean_env))["RATELIMIT_KEY_PREFIX"] == "campaign-eu"
+
+
+def _run(command: list[str], **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379"])
+def test_tests_and_benches_refuse_redis_database_0(url):
+    suite = _run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist"]
+        + ["--collect-only", "tests/test_config.py"],
+        RATELIMIT_STORAGE_URI=url,
+    )
+    assert suite.returncode == 4, suite.stdout + suite.stderr
+    assert "database 0" in suite.stderr
+    bench = _run([sys.executable, "bench/signatures.py", "--seconds", "1"], BENCH_REDIS_URL=url)
+    assert bench.returncode == 1
+    assert "database 0" in bench.stderr
