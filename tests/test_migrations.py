@@ -40,4 +40,27 @@ def test_upgrade_from_empty_matches_models_and_downgrade_removes_everything(empt
         assert _tables(app) == set()
         command.upgrade(config, "head")
         assert _tables(app) == set(db.metadata.tables)
+        assert _ids_never_reused(app) == _integer_id_tables()
         db.engine.dispose()
+
+
+def _integer_id_tables() -> set[str]:
+    return {
+        table.name
+        for table in db.metadata.tables.values()
+        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement
+    }
+
+
+def _ids_never_reused(app) -> set[str]:
+    """Tables whose ids the database never hands out twice: AUTOINCREMENT on SQLite,
+    a sequence (which never goes back) on PostgreSQL."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            return {name for name, sql in rows if "AUTOINCREMENT" in sql}
+        return {
+            name
+            for name in _integer_id_tables()
+            if conn.scalar(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": name})
+        }

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from campaign.extensions import db
-from campaign.models import Signature, Signup
+from campaign.models import OutboxItem, Signature, Signup
 from campaign.models.types import utcnow
 from campaign.services import reconcile
 from tests.delivery import organizer_token
@@ -83,3 +83,29 @@ def test_purge_drops_idempotency_keys_past_their_24_hours(app):
     assert "and 1 expired idempotency keys" in result.output
     with app.app_context():
         assert db.session.scalars(select(IdempotencyKey.key)).all() == ["new-key"]
+
+
+def test_a_purged_signature_id_is_never_given_to_the_next_signer(make_app):
+    """SQLite once gave a deleted newest row's id to the next insert, so the next signer's
+    confirmation emails were counted together with the purged signature's."""
+    app = make_app(PENDING_MAX_AGE_DAYS=30, CONFIRMATION_MAX_EMAILS=3)
+    client = app.test_client()
+    require_confirmation(app)
+    for _ in range(3):  # the old signer used up every confirmation email
+        assert client.post(URL, json=signer(email="gone@example.org")).status_code == 201
+    age(app, Signature, "gone", 31)
+    with app.app_context():
+        purged = db.session.scalar(select(Signature.id))
+    result = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert "purged 1 pending signatures" in result.output
+
+    assert client.post(URL, json=signer(email="next@example.org")).status_code == 201
+    with app.app_context():
+        fresh = db.session.scalar(select(Signature.id))
+        emails = db.session.scalar(
+            select(func.count())
+            .select_from(OutboxItem)
+            .where(OutboxItem.ref == f"signature:{fresh}")
+        )
+    assert fresh > purged
+    assert emails == 1

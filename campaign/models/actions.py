@@ -8,13 +8,14 @@ from sqlalchemy.sql.expression import false as sa_false
 
 from campaign.extensions import db
 
-from .types import UTCDateTime, utcnow
+from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
 SIGNATURE_STATUSES = ("counted", "pending", "invalidated")
 
 
 class Person(db.Model):
     __tablename__ = "people"
+    __table_args__ = AUTOINCREMENT
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
@@ -39,6 +40,7 @@ class Signature(db.Model):
         CheckConstraint(f"status IN {SIGNATURE_STATUSES}", name="signature_status"),
         Index("ix_signatures_petition_id_id", "petition_id", "id"),
         Index("ix_signatures_person_id", "person_id"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +73,7 @@ class Signup(db.Model):
         db.UniqueConstraint("campaign_id", "person_id", name="one_signup_per_person"),
         Index("ix_signups_campaign_id_id", "campaign_id", "id"),
         Index("ix_signups_person_id", "person_id"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.extensions import db
 
-from .types import UTCDateTime, utcnow
+from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
 CAMPAIGN_STATUSES = ("draft", "active", "closed")
 PRISONER_STATUSES = ("detained", "released")
@@ -34,6 +34,7 @@ class Campaign(Timestamped, db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {CAMPAIGN_STATUSES}", name="campaign_status"),
         CheckConstraint("goal >= 0", name="campaign_goal"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,7 +82,7 @@ class Campaign(Timestamped, db.Model):
 
 class Demand(db.Model):
     __tablename__ = "demands"
-    __table_args__ = (db.UniqueConstraint("campaign_id", "slug"),)
+    __table_args__ = (db.UniqueConstraint("campaign_id", "slug"), AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
@@ -105,7 +106,7 @@ class Target(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     campaign: Mapped[Campaign] = relationship(back_populates="targets")
-    __table_args__ = (db.UniqueConstraint("campaign_id", "slug"),)
+    __table_args__ = (db.UniqueConstraint("campaign_id", "slug"), AUTOINCREMENT)
 
 
 class Prisoner(Timestamped, db.Model):
@@ -113,6 +114,7 @@ class Prisoner(Timestamped, db.Model):
     __table_args__ = (
         db.UniqueConstraint("campaign_id", "slug"),
         CheckConstraint(f"status IN {PRISONER_STATUSES}", name="prisoner_status"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,7 +130,7 @@ class Prisoner(Timestamped, db.Model):
 
 class Legislation(db.Model):
     __tablename__ = "legislation"
-    __table_args__ = (db.UniqueConstraint("campaign_id", "slug"),)
+    __table_args__ = (db.UniqueConstraint("campaign_id", "slug"), AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
@@ -160,6 +162,7 @@ class Petition(Timestamped, db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {CAMPAIGN_STATUSES}", name="petition_status"),
         CheckConstraint("goal >= 0", name="petition_goal"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

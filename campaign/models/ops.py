@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.extensions import db
 
-from .types import UTCDateTime, utcnow
+from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
 
 class Counter(db.Model):
@@ -58,6 +58,7 @@ class ApiToken(db.Model):
     """An organizer's bearer token; only a keyed hash of the secret is kept."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = AUTOINCREMENT
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

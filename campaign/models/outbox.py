@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.extensions import db
 
-from .types import UTCDateTime, utcnow
+from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
 OUTBOX_KINDS = ("confirmation", "webhook")
@@ -27,6 +27,7 @@ class OutboxItem(db.Model):
         CheckConstraint(f"kind IN {OUTBOX_KINDS}", name="outbox_kind"),
         # The worker's claim query: due pending rows, oldest first.
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +58,7 @@ class Webhook(db.Model):
     """An organizer's HTTPS endpoint and the events it wants."""
 
     __tablename__ = "webhooks"
+    __table_args__ = AUTOINCREMENT
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))

@@ -1,9 +1,14 @@
-"""Column types shared by the models."""
+"""Column types and table options shared by the models."""
 
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+# Every table with an integer id: SQLite otherwise hands the id of a deleted newest row to
+# the next insert, and ids that webhooks, OSDI and outbox references have published would
+# name someone else. PostgreSQL sequences never reuse ids; the option is SQLite-only.
+AUTOINCREMENT = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
