@@ -166,3 +166,58 @@ def test_the_setting_needs_the_manage_scope(make_app):
         assert not db.session.scalar(
             select(Petition.requires_confirmation).where(Petition.slug == PETITION)
         )
+
+
+def _links(message) -> tuple[str, str]:
+    return link(message), message["List-Unsubscribe"].strip("<>")
+
+
+def test_without_public_base_url_links_point_at_the_loopback_address_signed_on(make_app, smtp):
+    """The quick start: gunicorn on 127.0.0.1:8000, no PUBLIC_BASE_URL; the worker has no
+    request, so it links to the address recorded with the queued email."""
+    app = make_app(MAIL_URL=smtp.url, PUBLIC_BASE_URL="")
+    require_confirmation(app)
+    local = app.test_client()
+    response = local.post(URL, json=signer(), base_url="http://127.0.0.1:8000")
+    assert response.status_code == 201
+    run_worker(app)
+    confirm, unsubscribe = _links(smtp.messages[0])
+    assert confirm.startswith("http://127.0.0.1:8000/confirm/")
+    assert unsubscribe.startswith("http://127.0.0.1:8000/unsubscribe/")
+    assert local.get(path(confirm)).status_code == 200
+    assert local.post(path(confirm), data={"confirm": "1"}).status_code == 200
+    assert statuses(app) == ["counted"]
+
+
+def test_a_spoofed_host_never_reaches_an_email(make_app, smtp):
+    app = make_app(MAIL_URL=smtp.url, PUBLIC_BASE_URL="")
+    require_confirmation(app)
+    client = app.test_client()
+    for n, host in enumerate(("evil.example", "evil.example:8000", "127.0.0.1@evil.example")):
+        headers = {"Host": host, "X-Forwarded-Host": "localhost:1"}
+        response = client.post(URL, json=signer(email=f"s{n}@example.org"), headers=headers)
+        assert response.status_code == 201
+    run_worker(app)
+    assert len(smtp.messages) == 3
+    for message in smtp.messages:
+        confirm, unsubscribe = _links(message)
+        assert confirm.startswith("http://localhost/confirm/")
+        assert unsubscribe.startswith("http://localhost/unsubscribe/")
+
+
+def test_public_base_url_wins_and_trusted_proxies_may_name_the_address(make_app, smtp):
+    app = make_app(MAIL_URL=smtp.url, PUBLIC_BASE_URL="", TRUSTED_PROXY_HOPS=1)
+    require_confirmation(app)
+    proxied = {"X-Forwarded-Host": "localhost:8443", "X-Forwarded-Proto": "https"}
+    app.test_client().post(URL, json=signer(), headers=proxied)
+    run_worker(app)
+    assert _links(smtp.messages[0])[1].startswith("https://localhost:8443/unsubscribe/")
+
+    app.config["PUBLIC_BASE_URL"] = "https://sign.example.org"
+    app.test_client().post(
+        URL, json=signer(email="b@example.org"), base_url="http://127.0.0.1:8000"
+    )
+    run_worker(app)
+    confirm, unsubscribe = _links(smtp.messages[1])
+    assert confirm.startswith("https://sign.example.org/confirm/")
+    assert unsubscribe.startswith("https://sign.example.org/unsubscribe/")

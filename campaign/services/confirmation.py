@@ -66,9 +66,14 @@ def requested(petition: Petition, person_id: int, inserted_id: int | None) -> No
     )
     if sent >= current_app.config["CONFIRMATION_MAX_EMAILS"]:
         return
+    payload = {"signature_id": signature_id}
+    # The worker has no request: it links to the address recorded here (see links).
+    recorded = links.request_base_url()
+    if recorded:
+        payload["base_url"] = recorded
     outbox.enqueue(
         "confirmation",
-        {"signature_id": signature_id},
+        payload,
         ref=_ref(signature_id),
         person_id=person_id,
     )
@@ -161,6 +166,7 @@ def send(item: OutboxItem) -> None:
         return  # confirmed, erased or purged since: nothing to send
     person = db.session.get(Person, signature.person_id)
     petition = db.session.get(Petition, signature.petition_id)
+    recorded = item.payload.get("base_url")
     token = secrets.token_urlsafe(32)
     hours = current_app.config["CONFIRMATION_TOKEN_HOURS"]
     db.session.add(
@@ -177,7 +183,7 @@ def send(item: OutboxItem) -> None:
         f"Hello {person.given_name},\n\n"
         f"Please confirm your signature on the petition “{petition.title}”.\n"
         "It counts once you confirm, by opening this link and pressing the button:\n\n"
-        f"{links.confirm_url(token)}\n\n"
+        f"{links.confirm_url(token, recorded)}\n\n"
         f"The link works once and expires in {hours} hours.\n"
         "If you did not sign, ignore this email and nothing will be counted.\n"
     )
@@ -185,7 +191,7 @@ def send(item: OutboxItem) -> None:
         to=person.email,
         subject=f"Confirm your signature: {petition.title}",
         text=text,
-        unsubscribe_url=links.unsubscribe_url(person.id),
+        unsubscribe_url=links.unsubscribe_url(person.id, recorded),
         key=item.idempotency_key,
     )
     mailer.send(message)

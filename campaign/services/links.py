@@ -2,9 +2,21 @@
 
 The unsubscribe token is the person's id signed with ``SECRET_KEY``: nothing is stored, and
 it keeps working for as long as the person exists.
+
+Where links point: ``PUBLIC_BASE_URL`` when it is set (production: the public https
+address). Without it, the address the signing request came to is recorded with the queued
+email, so the worker, which has no request, still links to the server the signer used (the
+quick start's http://127.0.0.1:8000). That address comes from the Host header (or, through
+the ``TRUSTED_PROXY_HOPS`` proxies only, X-Forwarded-Host/-Proto), which any client can
+write, so it is believed only when it is a plain loopback ``host[:port]`` (localhost,
+127.0.0.0/8, [::1]): a spoofed header then points at the reader's own machine at worst, and
+can never put someone else's site into an email the campaign sends. Any other address needs
+``PUBLIC_BASE_URL``; until it is set, links fall back to http://localhost with a warning.
 """
 
+import ipaddress
 import logging
+import re
 
 from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -12,20 +24,46 @@ from itsdangerous import BadSignature, URLSafeSerializer
 log = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "unsubscribe"
+FALLBACK_BASE_URL = "http://localhost"
+# A host name or bracketed IPv6 literal and an optional port: nothing else may reach a link.
+PLAIN_HOST = re.compile(r"(?P<name>[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 
 
-def base_url() -> str:
+def _loopback(name: str) -> bool:
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def request_base_url() -> str | None:
+    """The base for links in a message queued by this request, to record with it.
+
+    None when ``PUBLIC_BASE_URL`` decides anyway, outside a request, or when the request's
+    address is not one to believe (see the module notes).
+    """
+    if current_app.config["PUBLIC_BASE_URL"] or not has_request_context():
+        return None
+    match = PLAIN_HOST.fullmatch(request.host)
+    if request.scheme not in ("http", "https") or not match or not _loopback(match["name"]):
+        return None
+    return f"{request.scheme}://{request.host}"
+
+
+def base_url(recorded: str | None = None) -> str:
     configured = current_app.config["PUBLIC_BASE_URL"]
     if configured:
         return configured
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    log.warning("PUBLIC_BASE_URL is not set; links in email point at http://localhost")
-    return "http://localhost"
+    if recorded:
+        return recorded
+    log.warning("PUBLIC_BASE_URL is not set; links in email point at %s", FALLBACK_BASE_URL)
+    return FALLBACK_BASE_URL
 
 
-def confirm_url(token: str) -> str:
-    return f"{base_url()}/confirm/{token}"
+def confirm_url(token: str, recorded: str | None = None) -> str:
+    return f"{base_url(recorded)}/confirm/{token}"
 
 
 def _serializer() -> URLSafeSerializer:
@@ -36,8 +74,8 @@ def unsubscribe_token(person_id: int) -> str:
     return _serializer().dumps(person_id)
 
 
-def unsubscribe_url(person_id: int) -> str:
-    return f"{base_url()}/unsubscribe/{unsubscribe_token(person_id)}"
+def unsubscribe_url(person_id: int, recorded: str | None = None) -> str:
+    return f"{base_url(recorded)}/unsubscribe/{unsubscribe_token(person_id)}"
 
 
 def person_from_unsubscribe(token: str) -> int | None:
