@@ -1,11 +1,18 @@
 """A round trip with a real Action Network client (parsons) pointed at a local server."""
 
+import importlib
+import logging
+import re
 import threading
 import warnings
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from campaign.extensions import db
+from campaign.models import Person
 from campaign.services import tokens
 from tests.test_osdi_browse import PETITION, sign_many
 
@@ -15,6 +22,7 @@ with warnings.catch_warnings():
     from parsons.action_network import action_network
 
 SYSTEM = "example-campaign"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -85,3 +93,42 @@ def test_parsons_lists_petitions_pages_signatures_and_upserts_a_person(client_fo
     recent = an.get_people(filter="modified_date gt '2024-04-01'")
     assert "lilit@example.org" in [row["email_addresses"][0]["address"] for row in recent]
     assert an.get_person_signatures(person_id).num_rows == 0
+
+
+def _documented_parsons_setup() -> tuple[str, str]:
+    """The OSDI section's server command and Parsons snippet, as docs/api.md has them."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text.split("\n## OSDI\n", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    return command, snippet
+
+
+def test_the_documented_parsons_snippet_runs_without_an_error(make_app, caplog):
+    command, snippet = _documented_parsons_setup()
+    system = re.search(r"OSDI_SYSTEM_NAME=(\S+)", command).group(1)
+    app = make_app(OSDI_SYSTEM_NAME=system)
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with app.app_context():
+        _, secret = tokens.create("parsons-doc", ["read"])
+    documented_url = "http://127.0.0.1:8000"
+    assert documented_url in snippet and '"<secret>"' in snippet
+    runnable = snippet.replace(documented_url, f"http://127.0.0.1:{server.server_port}")
+    runnable = runnable.replace('"<secret>"', repr(secret))
+    caplog.set_level(logging.INFO)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            exec(compile(runnable, "docs/api.md", "exec"), {})  # noqa: S102 - our own doc
+    finally:
+        # The snippet points parsons' module-level URL at this server; put it back.
+        importlib.reload(action_network)
+        server.shutdown()
+        thread.join(timeout=10)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == "lilit@example.org"))
+    assert person.given_name == "Lilit"
