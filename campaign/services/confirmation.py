@@ -118,6 +118,21 @@ def count_pending(petition: Petition, person_id: int) -> None:
         )
 
 
+def _adopt_details(signature_id: int) -> None:
+    """The emailed link proved the inbox: the details typed with this signature become the
+    person's, and a consent given with it is an opt-in that restores a withdrawn one."""
+    signature = db.session.get(Signature, signature_id)
+    values = {
+        field: getattr(signature, field)
+        for field in ("given_name", "family_name", "postal_code", "country", "region")
+        if getattr(signature, field)
+    }
+    if signature.consent:
+        values["consent"] = True
+    if values:
+        db.session.execute(update(Person).where(Person.id == signature.person_id).values(**values))
+
+
 def lookup(token: str) -> Petition | None:
     """The petition a live token would confirm a signature on; reads only."""
     row = db.session.execute(
@@ -148,6 +163,7 @@ def confirm(token: str) -> Petition | None:
         delete(ConfirmationToken).where(ConfirmationToken.signature_id == found.signature_id)
     )
     if petition is not None:
+        _adopt_details(found.signature_id)
         subject = counters.petition_subject(petition.id)
         milestones.record(petition, counters.totals([subject])[subject])
     db.session.commit()

@@ -144,16 +144,18 @@ def emit(event: str, build: Callable[[], dict]) -> None:
         )
 
 
-def _person(person_id: int) -> dict:
+def _person(person_id: int, action: Signature | Signup) -> dict:
+    """The person as they gave their details with ``action``; the inbox is the person's, and
+    consent counts only while the person has not withdrawn it since."""
     person = db.session.get(Person, person_id)
     return {
         "email": person.email,
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "postal_code": person.postal_code,
-        "country": person.country,
-        "region": person.region,
-        "consent": person.consent,
+        "given_name": action.given_name,
+        "family_name": action.family_name,
+        "postal_code": action.postal_code,
+        "country": action.country,
+        "region": action.region,
+        "consent": bool(action.consent and person.consent),
     }
 
 
@@ -174,7 +176,7 @@ def signature_counted(petition: Petition, signature_id: int, person_id: int) -> 
                     "region": signature.region,
                     "counted_at": signature.counted_at.isoformat(),
                 },
-                "person": _person(person_id),
+                "person": _person(person_id, signature),
             },
         }
 
@@ -195,7 +197,7 @@ def signup_created(campaign: Campaign, signup_id: int, person_id: int) -> None:
                     "referrer": signup.referrer,
                     "created_at": signup.created_at.isoformat(),
                 },
-                "person": _person(person_id),
+                "person": _person(person_id, signup),
             },
         }
 
