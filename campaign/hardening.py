@@ -1,5 +1,6 @@
 """Request and response rules that hold on every route: media types, security headers."""
 
+import json
 import re
 
 from flask import Flask, current_app, request
@@ -11,6 +12,10 @@ JSON_TYPES = ("application/json",)
 FORM_PATHS = ("/confirm/", "/unsubscribe/")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# No body this API takes nests deeper than a few levels; past this it is refused before the
+# parser's recursion could fail.
+MAX_JSON_DEPTH = 32
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # The API returns data, never pages: nothing may load or frame it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Swagger UI is a page of our own scripts plus one inline bootstrap script.
@@ -62,6 +67,49 @@ def check_body():
         )
 
 
+def _bad_json(detail: str):
+    abort(400, detail, slug="invalid-json")
+
+
+def _check_strings(document) -> None:
+    """400 for a body nested deeper than MAX_JSON_DEPTH or holding a lone surrogate anywhere
+    (a key, a value, a field no schema reads such as the honeypot): no such text can be
+    stored, logged or encoded as UTF-8. Walked with a stack, never recursion."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            _bad_json(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(value, dict):
+            stack.extend((key, depth) for key in value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and LONE_SURROGATE.search(value):
+            _bad_json("The JSON body holds a lone UTF-16 surrogate (\\ud800-\\udfff).")
+
+
+def check_json():
+    """400 for a JSON body Python's parser fails on in ways other than a syntax error:
+    nesting past its recursion limit, an integer over its digit limit (ValueError).
+
+    Bodies are at most MAX_BODY_BYTES, so reading one twice (here and in the view) is cheap.
+    """
+    if request.method not in ("POST", "PUT", "PATCH") or not _is_json(request.mimetype):
+        return
+    data = request.get_data(cache=True)
+    if not data:
+        return
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        _bad_json(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+    except ValueError as error:
+        # Syntax errors, bytes that are not UTF-8, and numbers of thousands of digits.
+        _bad_json(f"The body is not valid JSON: {str(error)[:200]}")
+    _check_strings(document)
+
+
 def security_headers(response):
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -78,4 +126,5 @@ def security_headers(response):
 def register(app: Flask) -> None:
     app.before_request(check_url)
     app.before_request(check_body)
+    app.before_request(check_json)
     app.after_request(security_headers)

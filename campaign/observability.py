@@ -207,7 +207,9 @@ def _authorised() -> bool:
     token = current_app.config["METRICS_TOKEN"]
     if token:
         scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(offered.strip(), token):
+        # Bytes, not str: compare_digest refuses non-ASCII str, and a header may carry any.
+        offered = offered.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(offered, token.encode()):
             abort(
                 401,
                 "Send the metrics token as 'Authorization: Bearer <token>'.",
