@@ -89,6 +89,8 @@ def from_environment(instance_path: str) -> dict:
         # Mail and the outbox worker (issue 8): empty MAIL_URL writes mail to the log.
         "MAIL_URL": os.environ.get("MAIL_URL", "").strip(),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "campaign@localhost",
+        # Development only: with MAIL_URL empty, log whole messages (recipient, live links).
+        "DEVELOPMENT_MAIL_LOG": _bool("DEVELOPMENT_MAIL_LOG"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
         "CONFIRMATION_TOKEN_HOURS": _int("CONFIRMATION_TOKEN_HOURS", 72),
         "CONFIRMATION_MAX_EMAILS": _int("CONFIRMATION_MAX_EMAILS", 3),
