@@ -16,6 +16,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # parser's recursion could fail.
 MAX_JSON_DEPTH = 32
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The words the input schemas use for every refused character category (Cc and Cs).
+SURROGATE_MESSAGE = "Control characters are not allowed."
 # The API returns data, never pages: nothing may load or frame it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Swagger UI is a page of our own scripts plus one inline bootstrap script.
@@ -71,22 +73,43 @@ def _bad_json(detail: str):
     abort(400, detail, slug="invalid-json")
 
 
-def _check_strings(document) -> None:
-    """400 for a body nested deeper than MAX_JSON_DEPTH or holding a lone surrogate anywhere
-    (a key, a value, a field no schema reads such as the honeypot): no such text can be
-    stored, logged or encoded as UTF-8. Walked with a stack, never recursion."""
-    stack = [(document, 1)]
+def _has_surrogate(value, depth: int = 1) -> bool:
+    """Whether ``value`` or anything in it holds a lone surrogate; depth is bounded first."""
+    stack = [(value, depth)]
     while stack:
-        value, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
+        item, level = stack.pop()
+        if level > MAX_JSON_DEPTH:
             _bad_json(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
-        if isinstance(value, dict):
-            stack.extend((key, depth) for key in value)
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and LONE_SURROGATE.search(value):
-            _bad_json("The JSON body holds a lone UTF-16 surrogate (\\ud800-\\udfff).")
+        if isinstance(item, dict):
+            stack.extend((key, level) for key in item)
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+        elif isinstance(item, str) and LONE_SURROGATE.search(item):
+            return True
+    return False
+
+
+def _check_strings(document) -> None:
+    """400 for a body nested deeper than MAX_JSON_DEPTH; 422 naming each top-level field that
+    holds a lone surrogate anywhere (a field no schema reads, such as the honeypot, too): no
+    such text can be stored, logged or encoded as UTF-8. Walked with a stack, never recursion.
+    """
+    if not isinstance(document, dict):
+        _has_surrogate(document)
+        return
+    errors = {}
+    for key, value in document.items():
+        if LONE_SURROGATE.search(key) or _has_surrogate(value, 2):
+            name = key.encode("ascii", "backslashreplace").decode()
+            errors[name] = [SURROGATE_MESSAGE]
+    if errors:
+        abort(
+            422,
+            "The request has invalid fields: " + ", ".join(sorted(errors)),
+            slug="validation",
+            errors=errors,
+        )
 
 
 def check_json():
