@@ -23,6 +23,23 @@ def presented_secret() -> str:
     return request.headers.get("OSDI-API-Token", "").strip()
 
 
+def optional_scope(scope: str) -> bool:
+    """Whether the request carries a live token with ``scope``; for reads that show more to
+    organizers. A token that is sent but not valid is a 401, as on organizer routes."""
+    secret = presented_secret()
+    if not secret:
+        return False
+    token = tokens.authenticate(secret)
+    if token is None:
+        abort(
+            401,
+            "The organizer token sent is not valid; send none for the public view.",
+            slug="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
+        )
+    return scope in token.scope_set
+
+
 def require_scope(scope: str):
     """Let the view run only for a live token with ``scope``: 401 without one, 403 without it."""
 

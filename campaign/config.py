@@ -83,10 +83,16 @@ def from_environment(instance_path: str) -> dict:
         "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
         "TALLY_CACHE_SECONDS": _int("TALLY_CACHE_SECONDS", 1),
         "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
+        # Public breakdown buckets under this many are folded into "other" (issue 11).
+        "PUBLIC_MIN_BUCKET": _int("PUBLIC_MIN_BUCKET", 10),
+        # At most this many confirmation emails to one recipient per UTC day, all petitions.
+        "CONFIRMATION_MAX_PER_DAY": _int("CONFIRMATION_MAX_PER_DAY", 3),
         "OSDI_SYSTEM_NAME": os.environ.get("OSDI_SYSTEM_NAME", "").strip() or "campaign-api",
         # Mail and the outbox worker (issue 8): empty MAIL_URL writes mail to the log.
         "MAIL_URL": os.environ.get("MAIL_URL", "").strip(),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "campaign@localhost",
+        # Development only: with MAIL_URL empty, log whole messages (recipient, live links).
+        "DEVELOPMENT_MAIL_LOG": _bool("DEVELOPMENT_MAIL_LOG"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
         "CONFIRMATION_TOKEN_HOURS": _int("CONFIRMATION_TOKEN_HOURS", 72),
         "CONFIRMATION_MAX_EMAILS": _int("CONFIRMATION_MAX_EMAILS", 3),

@@ -1,10 +1,13 @@
 """RFC 9457 problem documents: the one error handler for every error the service returns."""
 
+import http
 import logging
 
+from apispec import BasePlugin
 from flask import Response, json, request
 from flask_smorest import Api
 from flask_smorest import abort as _abort
+from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -70,10 +73,50 @@ def problem_response(
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+def _is_error(code) -> bool:
+    return str(code) == "default" or str(code)[:1] in ("4", "5")
+
+
+class ProblemResponsesPlugin(BasePlugin):
+    """Every error an operation documents is ``application/problem+json`` with the Problem
+    schema, as the handler below sends it: also those declared with only a description."""
+
+    def init_spec(self, spec):
+        self.spec = spec
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        problem = {"schema": self.spec.components.get_ref("schema", "Problem")}
+        for operation in (operations or {}).values():
+            for code, response in operation.get("responses", {}).items():
+                if not _is_error(code) or not isinstance(response, dict) or "$ref" in response:
+                    continue
+                content = response.setdefault("content", {})
+                content.pop("application/json", None)
+                content[PROBLEM_MEDIA_TYPE] = problem
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api with errors rendered as problem documents."""
+    """flask-smorest's Api with errors rendered, and documented, as problem documents."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        plugins = [*(extra_plugins or ()), ProblemResponsesPlugin()]
+        super()._init_spec(extra_plugins=plugins, **kwargs)
+
+    def _register_responses(self):
+        """flask-smorest's named responses (NOT_FOUND, UNPROCESSABLE_ENTITY, DEFAULT_ERROR...),
+        with the media type the errors really have."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            media_type = PROBLEM_MEDIA_TYPE if status >= 400 else self.DEFAULT_RESPONSE_CONTENT_TYPE
+            prepare_response(response, self.spec, media_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()

@@ -1,5 +1,6 @@
 """Request and response rules that hold on every route: media types, security headers."""
 
+import json
 import re
 
 from flask import Flask, current_app, request
@@ -11,6 +12,12 @@ JSON_TYPES = ("application/json",)
 FORM_PATHS = ("/confirm/", "/unsubscribe/")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# No body this API takes nests deeper than a few levels; past this it is refused before the
+# parser's recursion could fail.
+MAX_JSON_DEPTH = 32
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The words the input schemas use for every refused character category (Cc and Cs).
+SURROGATE_MESSAGE = "Control characters are not allowed."
 # The API returns data, never pages: nothing may load or frame it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Swagger UI is a page of our own scripts plus one inline bootstrap script.
@@ -62,6 +69,70 @@ def check_body():
         )
 
 
+def _bad_json(detail: str):
+    abort(400, detail, slug="invalid-json")
+
+
+def _has_surrogate(value, depth: int = 1) -> bool:
+    """Whether ``value`` or anything in it holds a lone surrogate; depth is bounded first."""
+    stack = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_JSON_DEPTH:
+            _bad_json(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(item, dict):
+            stack.extend((key, level) for key in item)
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+        elif isinstance(item, str) and LONE_SURROGATE.search(item):
+            return True
+    return False
+
+
+def _check_strings(document) -> None:
+    """400 for a body nested deeper than MAX_JSON_DEPTH; 422 naming each top-level field that
+    holds a lone surrogate anywhere (a field no schema reads, such as the honeypot, too): no
+    such text can be stored, logged or encoded as UTF-8. Walked with a stack, never recursion.
+    """
+    if not isinstance(document, dict):
+        _has_surrogate(document)
+        return
+    errors = {}
+    for key, value in document.items():
+        if LONE_SURROGATE.search(key) or _has_surrogate(value, 2):
+            name = key.encode("ascii", "backslashreplace").decode()
+            errors[name] = [SURROGATE_MESSAGE]
+    if errors:
+        abort(
+            422,
+            "The request has invalid fields: " + ", ".join(sorted(errors)),
+            slug="validation",
+            errors=errors,
+        )
+
+
+def check_json():
+    """400 for a JSON body Python's parser fails on in ways other than a syntax error:
+    nesting past its recursion limit, an integer over its digit limit (ValueError).
+
+    Bodies are at most MAX_BODY_BYTES, so reading one twice (here and in the view) is cheap.
+    """
+    if request.method not in ("POST", "PUT", "PATCH") or not _is_json(request.mimetype):
+        return
+    data = request.get_data(cache=True)
+    if not data:
+        return
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        _bad_json(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+    except ValueError as error:
+        # Syntax errors, bytes that are not UTF-8, and numbers of thousands of digits.
+        _bad_json(f"The body is not valid JSON: {str(error)[:200]}")
+    _check_strings(document)
+
+
 def security_headers(response):
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -78,4 +149,5 @@ def security_headers(response):
 def register(app: Flask) -> None:
     app.before_request(check_url)
     app.before_request(check_body)
+    app.before_request(check_json)
     app.after_request(security_headers)

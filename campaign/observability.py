@@ -87,6 +87,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: in a text log any
+# of them could end a line early and start a forged one.
+LOG_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` on one line: each control character written as its escape (``\\n``,
+    ``\\x1b``), so nothing a client sends can start a line of its own."""
+    return LOG_CONTROLS.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+class TextFormatter(logging.Formatter):
+    """``time LEVEL logger: message``, one line per record whatever the message holds
+    (a traceback's line breaks are escaped too)."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
+
+
 def configure_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     if not root.handlers:
@@ -99,9 +121,7 @@ def configure_logging(level: str, fmt: str) -> None:
             if fmt == "json":
                 handler.setFormatter(JsonFormatter())
             else:
-                handler.setFormatter(
-                    logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-                )
+                handler.setFormatter(TextFormatter())
     logging.getLogger("campaign").setLevel(level)
 
 
@@ -207,7 +227,9 @@ def _authorised() -> bool:
     token = current_app.config["METRICS_TOKEN"]
     if token:
         scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(offered.strip(), token):
+        # Bytes, not str: compare_digest refuses non-ASCII str, and a header may carry any.
+        offered = offered.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(offered, token.encode()):
             abort(
                 401,
                 "Send the metrics token as 'Authorization: Bearer <token>'.",

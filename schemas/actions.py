@@ -12,6 +12,8 @@ import marshmallow as ma
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 
+from campaign.services.emails import mixed_scripts
+
 # Cc: C0/C1 controls and DEL (NUL among them, which PostgreSQL cannot store); Cs: lone
 # surrogates, which JSON can spell but no database column can hold. Format characters (Cf)
 # stay allowed: the zero-width joiners inside emoji and Persian or Indic names are Cf.
@@ -52,9 +54,14 @@ class Email(Text):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return validate_email(text, check_deliverability=False).normalized
+            address = validate_email(text, check_deliverability=False).normalized
         except EmailNotValidError as error:
             raise ma.ValidationError(f"Not a valid email address: {error}") from error
+        if mixed_scripts(address):
+            # A Cyrillic look-alike among Latin letters would be another inbox that reads
+            # the same: refused rather than guessed at.
+            raise ma.ValidationError("The part before @ mixes letters of different scripts.")
+        return address
 
 
 class Country(Text):

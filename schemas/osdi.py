@@ -75,11 +75,6 @@ class OsdiReferrerDataSchema(ma.Schema):
     url = ma.fields.String()
 
 
-class OsdiSignatureSchema(OsdiResourceSchema):
-    comments = ma.fields.String()
-    referrer_data = ma.fields.Nested(OsdiReferrerDataSchema)
-
-
 class OsdiEmailAddressSchema(ma.Schema):
     address = ma.fields.String()
     primary = ma.fields.Boolean()
@@ -98,6 +93,22 @@ class OsdiPersonSchema(OsdiResourceSchema):
     family_name = ma.fields.String()
     email_addresses = ma.fields.List(ma.fields.Nested(OsdiEmailAddressSchema))
     postal_addresses = ma.fields.List(ma.fields.Nested(OsdiPostalAddressSchema))
+
+
+class OsdiSignerSchema(ma.Schema):
+    given_name = ma.fields.String()
+    family_name = ma.fields.String()
+    email_addresses = ma.fields.List(ma.fields.Nested(OsdiEmailAddressSchema))
+    postal_addresses = ma.fields.List(ma.fields.Nested(OsdiPostalAddressSchema))
+
+
+class OsdiSignatureSchema(OsdiResourceSchema):
+    comments = ma.fields.String()
+    referrer_data = ma.fields.Nested(OsdiReferrerDataSchema)
+    person = ma.fields.Nested(
+        OsdiSignerSchema,
+        metadata={"description": "The signer's names and address as given with this signature"},
+    )
 
 
 class OsdiEntryPointSchema(ma.Schema):

@@ -4,6 +4,10 @@ import marshmallow as ma
 
 
 class ProblemSchema(ma.Schema):
+    class Meta:
+        # RFC 9457 lets a problem carry extension members (OSDI's ``osdi:error``, for one).
+        unknown = ma.INCLUDE
+
     type = ma.fields.String(
         metadata={"description": "URI naming the kind of problem; about:blank for plain HTTP"}
     )

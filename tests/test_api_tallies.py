@@ -9,6 +9,7 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.models import Milestone, Petition
 from campaign.services import signing
+from tests.organizer_support import bearer
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 PETITION = "release-the-prisoners"
@@ -112,9 +113,10 @@ def test_tallies_break_counts_down(app, client):
     sign(app, PETITION, 2, country="AM", region="Yerevan", source="newsletter")
     sign(app, PETITION, 1, start=2, country="FR", source="embed")
     sign(app, ALL_DEMANDS, 1, start=0, country="AM", region="Yerevan")  # same person, 2nd petition
-    response = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies")
+    # An organizer's read: every bucket, however small (the public one folds them).
+    response = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies", headers=bearer(app, "read"))
     assert response.status_code == 200
-    assert "public" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     body = response.get_json()
     petitions = {p["slug"]: p["signature_count"] for p in body["petitions"]}
     assert petitions[PETITION] == 3
@@ -274,3 +276,38 @@ def test_copies_are_kept_per_origin(make_app):
         assert response.headers["Access-Control-Allow-Origin"] == "https://partner.example"
         assert "Origin" in response.headers["Vary"]
         assert "Access-Control-Allow-Origin" not in client.get(path, headers=other).headers
+
+
+def test_public_breakdowns_fold_small_buckets_into_other(app, client):
+    sign(app, PETITION, 10, country="AM", region="Yerevan", source="newsletter")
+    sign(app, PETITION, 1, start=10, country="FR", region="Paris", source="probe")
+    sign(app, PETITION, 2, start=11, country="DE", region="call me at 555", source="embed")
+    body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_json()
+    assert body["by_country"] == [{"code": "AM", "count": 10}, {"code": "other", "count": 3}]
+    assert body["by_region"] == [{"code": "Yerevan", "count": 10}, {"code": "other", "count": 3}]
+    assert body["by_source"] == [
+        {"source": "newsletter", "count": 10},
+        {"source": "other", "count": 3},
+    ]
+    # Totals stay exact; only the small buckets' names are withheld.
+    assert body["signature_count"] == 13
+
+    full = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies", headers=bearer(app, "read"))
+    assert {c["code"]: c["count"] for c in full.get_json()["by_region"]} == {
+        "Yerevan": 10,
+        "call me at 555": 2,
+        "Paris": 1,
+    }
+    bad = client.get(
+        f"/api/v1/campaigns/{CAMPAIGN}/tallies", headers={"Authorization": "Bearer cat_nope"}
+    )
+    assert bad.status_code == 401
+
+
+def test_public_by_region_keeps_at_most_fifty_buckets(make_app):
+    app = make_app(PUBLIC_MIN_BUCKET=1)
+    for region in range(60):
+        sign(app, PETITION, 1, start=region, region=f"Region {region:02d}")
+    body = app.test_client().get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_json()
+    assert len(body["by_region"]) == 51
+    assert body["by_region"][-1] == {"code": "other", "count": 10}

@@ -43,6 +43,8 @@ def fuzz_config(secret: str) -> SchemathesisConfig:
                 "enabled": False,
                 "not_a_server_error": {"enabled": True},
                 "response_schema_conformance": {"enabled": True},
+                "content_type_conformance": {"enabled": True},
+                "status_code_conformance": {"enabled": True},
             },
             "phases": {
                 "examples": {"enabled": True},
@@ -82,3 +84,5 @@ def test_every_operation_answers_as_documented(fuzz_app):
     }
     assert not operations - tested, sorted(operations - tested)
     assert ran.get("response_schema_conformance", 0) > 10 * len(operations), ran
+    assert ran.get("content_type_conformance", 0) > 10 * len(operations), ran
+    assert ran.get("status_code_conformance", 0) > 10 * len(operations), ran

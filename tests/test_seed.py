@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from campaign import seed
 from campaign.extensions import db
 from campaign.models import Campaign, Demand, Legislation, Petition, Prisoner, Target
+from tests.organizer_support import bearer
 
 SOURCE = Path(seed.SEED_DIR, "2024-04-04-cassidy-markey-letter.txt")
 
@@ -141,7 +142,40 @@ def test_seed_after_an_edit_updates_rows_and_keeps_organizer_status(app, tmp_pat
         petition = db.session.scalar(
             select(Petition).where(Petition.slug == "release-the-prisoners")
         )
-        assert petition.goal == 12345
+        # A goal is an organizer setting, set by the seed only when the petition is created.
+        assert petition.goal == 10000
         prisoner = db.session.scalar(select(Prisoner).where(Prisoner.slug == "ruben-vardanyan"))
         assert prisoner.status == "released"
         assert _counts()["petitions"] == 4
+
+
+def test_reseeding_keeps_organizer_edits_and_restores_the_letters_facts(app):
+    client = app.test_client()
+    headers = bearer(app, "manage")
+    petition = "/api/v1/petitions/release-the-prisoners"
+    campaign = "/api/v1/campaigns/nagorno-karabakh-political-prisoners"
+    edit = {"title": "Free them now", "goal": 777, "text": "Our own words."}
+    assert client.patch(petition, json=edit, headers=headers).status_code == 200
+    edit = {"title": "Our campaign", "summary": "Our summary.", "goal": 5}
+    assert client.patch(campaign, json=edit, headers=headers).status_code == 200
+    with app.app_context():
+        demand = db.session.scalar(select(Demand).order_by(Demand.position))
+        quoted, demand.text = demand.text, "tampered"
+        prisoner = db.session.scalar(select(Prisoner).where(Prisoner.slug == "ruben-vardanyan"))
+        name, office = prisoner.name, prisoner.former_office
+        prisoner.name, prisoner.former_office = "x", "y"
+        stored = db.session.scalar(select(Campaign))
+        letter, stored.letter_text = stored.letter_text, "tampered"
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        shown = db.session.scalar(select(Petition).where(Petition.slug == "release-the-prisoners"))
+        assert (shown.title, shown.goal, shown.text) == ("Free them now", 777, "Our own words.")
+        stored = db.session.scalar(select(Campaign))
+        assert (stored.title, stored.summary, stored.goal) == ("Our campaign", "Our summary.", 5)
+        assert stored.letter_text == letter
+        assert db.session.scalar(select(Demand).order_by(Demand.position)).text == quoted
+        prisoner = db.session.scalar(select(Prisoner).where(Prisoner.slug == "ruben-vardanyan"))
+        assert (prisoner.name, prisoner.former_office) == (name, office)

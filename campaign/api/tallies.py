@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from werkzeug.http import quote_etag
 
 from campaign.api import tally_cache
+from campaign.auth import optional_scope
 from campaign.extensions import rest_api
 from campaign.services import tallies
 from schemas.tally import TalliesQuerySchema, TalliesSchema, TallySchema
@@ -39,9 +40,22 @@ class CampaignTallies(MethodView):
     @blp.response(200, TalliesSchema)
     @blp.alt_response(404, description="No published campaign has this slug")
     def get(self, slug: str, **query):
-        """Aggregate counts: per petition and demand, sign-ups, people, by place, source, time."""
-        headers = {"Cache-Control": tallies.cache_control(current_app.config), "Vary": "Origin"}
-        return tallies.campaign_tallies(slug, **query), headers
+        """Aggregate counts: per petition and demand, sign-ups, people, by place, source, time.
+
+        Publicly, `by_country`, `by_region` and `by_source` fold buckets under
+        `PUBLIC_MIN_BUCKET` (and regions past the 50 largest) into one `other` row; with an
+        organizer token (scope: read) every bucket is shown."""
+        if optional_scope("read"):
+            body = tallies.campaign_tallies(slug, **query)
+            return body, {"Cache-Control": "private, no-store", "Vary": "Origin, Authorization"}
+        body = tallies.campaign_tallies(
+            slug,
+            **query,
+            min_bucket=current_app.config["PUBLIC_MIN_BUCKET"],
+            max_regions=tallies.MAX_PUBLIC_REGIONS,
+        )
+        cache = tallies.cache_control(current_app.config)
+        return body, {"Cache-Control": cache, "Vary": "Origin, Authorization"}
 
 
 def register(app) -> None:

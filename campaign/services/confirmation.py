@@ -17,6 +17,7 @@ a signer who signs again is counted at once. Turning it on leaves counted signat
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -123,6 +124,21 @@ def count_pending(petition: Petition, person_id: int) -> None:
         )
 
 
+def _adopt_details(signature_id: int) -> None:
+    """The emailed link proved the inbox: the details typed with this signature become the
+    person's, and a consent given with it is an opt-in that restores a withdrawn one."""
+    signature = db.session.get(Signature, signature_id)
+    values = {
+        field: getattr(signature, field)
+        for field in ("given_name", "family_name", "postal_code", "country", "region")
+        if getattr(signature, field)
+    }
+    if signature.consent:
+        values["consent"] = True
+    if values:
+        db.session.execute(update(Person).where(Person.id == signature.person_id).values(**values))
+
+
 def lookup(token: str) -> Petition | None:
     """The petition a live token would confirm a signature on; reads only."""
     row = db.session.execute(
@@ -153,10 +169,47 @@ def confirm(token: str) -> Petition | None:
         delete(ConfirmationToken).where(ConfirmationToken.signature_id == found.signature_id)
     )
     if petition is not None:
+        _adopt_details(found.signature_id)
         subject = counters.petition_subject(petition.id)
         milestones.record(petition, counters.totals([subject])[subject])
     db.session.commit()
     return petition
+
+
+# A name goes into the email only if it cannot carry a message: letters (any script, with
+# their combining marks), spaces, hyphens and apostrophes; no digits, dots or slashes (so no
+# URL); a few words at most. Anything else gets the neutral greeting.
+NAME_MAX_LENGTH = 40
+NAME_MAX_WORDS = 3
+NAME_PUNCTUATION = frozenset(" -'\u2019")
+NEUTRAL_GREETING = "Hello,"
+
+
+def greeting(name: str) -> str:
+    """``Hello <name>,`` for a name that passes the strict check, else ``Hello,``."""
+    name = " ".join(name.split())
+    plain = (
+        0 < len(name) <= NAME_MAX_LENGTH
+        and len(name.split(" ")) <= NAME_MAX_WORDS
+        and any(unicodedata.category(char).startswith("L") for char in name)
+        and all(char in NAME_PUNCTUATION or unicodedata.category(char)[0] in "LM" for char in name)
+    )
+    return f"Hello {name}," if plain else NEUTRAL_GREETING
+
+
+def _sent_today(person_id: int) -> int:
+    """Confirmation emails already sent to this person (one inbox) since UTC midnight."""
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxItem)
+        .where(
+            OutboxItem.kind == "confirmation",
+            OutboxItem.person_id == person_id,
+            OutboxItem.status == "delivered",
+            OutboxItem.delivered_at >= midnight,
+        )
+    )
 
 
 def send(item: OutboxItem) -> None:
@@ -164,6 +217,10 @@ def send(item: OutboxItem) -> None:
     signature = db.session.get(Signature, item.payload["signature_id"])
     if signature is None or signature.status != PENDING:
         return  # confirmed, erased or purged since: nothing to send
+    if _sent_today(signature.person_id) >= current_app.config["CONFIRMATION_MAX_PER_DAY"]:
+        # One inbox gets a bounded number of these a day, whatever petitions are signed in
+        # its name: the item is done, unsent, and a sign tomorrow may send another.
+        return
     person = db.session.get(Person, signature.person_id)
     petition = db.session.get(Petition, signature.petition_id)
     recorded = item.payload.get("base_url")
@@ -179,8 +236,10 @@ def send(item: OutboxItem) -> None:
     )
     # Committed before sending, so the link works the moment the email arrives.
     db.session.commit()
+    # Only the name typed with this signature, and only if it is plainly a name: the email
+    # goes out from the campaign's sender to an address anyone may type.
     text = (
-        f"Hello {person.given_name},\n\n"
+        f"{greeting(signature.given_name)}\n\n"
         f"Please confirm your signature on the petition “{petition.title}”.\n"
         "It counts once you confirm, by opening this link and pressing the button:\n\n"
         f"{links.confirm_url(token, recorded)}\n\n"

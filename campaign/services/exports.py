@@ -20,6 +20,10 @@ CSV_BATCH = 2000
 BOM = "\ufeff"
 # A spreadsheet runs a cell that starts with one of these as a formula (or after a tab/CR).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also read the fullwidth forms as operators, and skip invisible characters
+# before them, so a cell is judged by its first visible character.
+FULLWIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+INVISIBLE = "\u200b\ufeff\u2060\u180e\u200c\u200d\u00ad"
 
 SIGNATURE_HEADER = (
     "id",
@@ -48,16 +52,19 @@ SIGNUP_HEADER = (
     "referrer",
     "created_at",
 )
-NAME_FIELDS = frozenset({"given_name", "family_name", "email", "postal_code"})
+# What is shown from the person rather than the action: the inbox, and consent, which is
+# the action's only while the person has not withdrawn it since (one-click unsubscribe).
+PERSON_COLUMNS = ("email", "consent")
 
 # A walk: given the last id seen (or None) and a batch size, the next rows as dicts.
 Walk = Callable[[int | None, int], list[dict]]
 
 
-def _walk(table: Table, conditions: list, columns: tuple[str, ...], from_person) -> Walk:
+def _walk(table: Table, conditions: list, columns: tuple[str, ...]) -> Walk:
+    """Rows of ``table`` with the details typed with each action (its own columns): a public
+    write never changes what an earlier action shows."""
     people = Person.__table__
-    own = [table.c[name] for name in columns if name not in from_person] + [table.c.person_id]
-    theirs = [people.c.id] + [people.c[name] for name in columns if name in from_person]
+    own = [table.c[name] for name in columns if name != "email"] + [table.c.person_id]
 
     def fetch(after: int | None, limit: int) -> list[dict]:
         where = list(conditions)
@@ -74,19 +81,23 @@ def _walk(table: Table, conditions: list, columns: tuple[str, ...], from_person)
             found = {
                 person["id"]: person
                 for person in db.session.execute(
-                    select(*theirs).where(people.c.id.in_(ids))
+                    select(people.c.id, *(people.c[n] for n in PERSON_COLUMNS)).where(
+                        people.c.id.in_(ids)
+                    )
                 ).mappings()
             }
         # A person deleted between the two queries (their rows go with them) shows blank,
         # so that every batch keeps its length and the walk its place.
-        blank = dict.fromkeys(from_person, "")
-        return [
-            {
-                n: found.get(row["person_id"], blank)[n] if n in from_person else row[n]
-                for n in columns
-            }
-            for row in batch
-        ]
+        blank = {"email": "", "consent": False}
+        rows = []
+        for row in batch:
+            person = found.get(row["person_id"], blank)
+            values = {n: row[n] for n in columns if n != "email"}
+            values["email"] = person["email"]
+            if "consent" in values:
+                values["consent"] = bool(values["consent"] and person["consent"])
+            rows.append({n: values[n] for n in columns})
+        return rows
 
     return fetch
 
@@ -98,7 +109,7 @@ def _signatures(petition: Petition, since: datetime | None, status: str | None) 
         conditions.append(table.c.created_at >= since)
     if status is not None:
         conditions.append(table.c.status == status)
-    return _walk(table, conditions, SIGNATURE_HEADER, NAME_FIELDS)
+    return _walk(table, conditions, SIGNATURE_HEADER)
 
 
 def _signups(campaign: Campaign, since: datetime | None) -> Walk:
@@ -106,8 +117,7 @@ def _signups(campaign: Campaign, since: datetime | None) -> Walk:
     conditions = [table.c.campaign_id == campaign.id]
     if since is not None:
         conditions.append(table.c.created_at >= since)
-    # A sign-up keeps no address of its own: the person's current one is shown.
-    return _walk(table, conditions, SIGNUP_HEADER, NAME_FIELDS | {"country", "region"})
+    return _walk(table, conditions, SIGNUP_HEADER)
 
 
 def _page(walk: Walk, limit: int, starting_after: int | None) -> dict:
@@ -164,7 +174,8 @@ def safe_cell(value) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    visible = text.lstrip(INVISIBLE)
+    if text.startswith(FORMULA_STARTS) or visible.startswith(FORMULA_STARTS + FULLWIDTH_STARTS):
         return "'" + text
     return text
 

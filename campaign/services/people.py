@@ -10,18 +10,7 @@ from campaign.extensions import db
 from campaign.models import CampaignPerson, Person
 from campaign.models.types import utcnow
 from campaign.services import dialect
-
-# Providers that ignore dots and +tags in the local part, so one inbox is one person.
-GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
-
-
-def canonical_email(email: str) -> str:
-    local, _, domain = email.strip().rpartition("@")
-    local, domain = local.casefold(), domain.casefold()
-    if domain in GMAIL_DOMAINS:
-        local = local.split("+", 1)[0].replace(".", "")
-        domain = "gmail.com"
-    return f"{local}@{domain}"
+from campaign.services.emails import canonical_email
 
 
 def hash_address(address: str | None) -> str:

@@ -189,5 +189,8 @@ def unsubscribe(token: str) -> bool:
         return False
     db.session.execute(update(Person).where(Person.id == person_id).values(consent=False))
     db.session.execute(update(Signup).where(Signup.person_id == person_id).values(consent=False))
+    db.session.execute(
+        update(Signature).where(Signature.person_id == person_id).values(consent=False)
+    )
     db.session.commit()
     return True

@@ -1,7 +1,11 @@
 """Loading a campaign from seed data: insert what is new, update what changed, double nothing.
 
-Rows are matched by slug. Statuses are set only when a row is created, because after that
-they belong to organizers (a prisoner marked released stays released on the next seed).
+Rows are matched by slug. Re-seeding re-applies the letter's facts: the letter itself, the
+demands (their titles and quoted texts), the targets, the prisoners' names and offices, the
+legislation, and which demands and targets each petition carries. Organizer settings are set
+only when a row is created, because after that they belong to organizers and are edited
+through the API: titles, summaries, goals and texts of campaigns and petitions, and every
+status (a prisoner marked released stays released on the next seed).
 """
 
 from datetime import date
@@ -30,11 +34,14 @@ def load_campaign(data: dict) -> Campaign:
     """Insert or update the campaign described by ``data``; the caller commits."""
     campaign = db.session.scalar(select(Campaign).where(Campaign.slug == data["slug"]))
     if campaign is None:
-        campaign = Campaign(slug=data["slug"], status=data.get("status", "draft"))
+        campaign = Campaign(
+            slug=data["slug"],
+            status=data.get("status", "draft"),
+            title=data["title"],
+            summary=data.get("summary", ""),
+            goal=data.get("goal", 0),
+        )
         db.session.add(campaign)
-    campaign.title = data["title"]
-    campaign.summary = data.get("summary", "")
-    campaign.goal = data.get("goal", 0)
     letter = data.get("letter", {})
     campaign.letter_date = date.fromisoformat(letter["date"]) if letter.get("date") else None
     campaign.letter_title = letter.get("title", "")
@@ -62,13 +69,16 @@ def load_campaign(data: dict) -> Campaign:
             select(Petition).where(Petition.slug == item["slug"])
         )
         if petition is None:
-            petition = Petition(slug=item["slug"], status=item.get("status", "draft"))
+            petition = Petition(
+                slug=item["slug"],
+                status=item.get("status", "draft"),
+                title=item["title"],
+                text=item.get("text", ""),
+                goal=item.get("goal", 0),
+            )
             db.session.add(petition)
         petition.campaign = campaign
         petition.position = pos
-        petition.title = item["title"]
-        petition.text = item.get("text", "")
-        petition.goal = item.get("goal", 0)
         petition.demands = [by_slug["demands"][slug] for slug in item.get("demands", [])]
         petition.targets = [by_slug["targets"][slug] for slug in item.get("targets", [])]
     db.session.flush()

@@ -22,6 +22,10 @@ PUBLIC_STATUSES = ("active", "closed")
 INTERVALS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 # Zero-filled buckets at most (over a year of hours); longer series list only non-zero ones.
 SERIES_FILL_LIMIT = 10_000
+# Public breakdowns: the key small buckets are folded under, and at most this many regions
+# (free text, so a long tail of one-person spellings would otherwise be listed).
+OTHER = "other"
+MAX_PUBLIC_REGIONS = 50
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,20 @@ def _public_campaign(slug: str) -> Campaign:
     return campaign
 
 
-def _ranked(counts: dict[str, int], name: str) -> list[dict]:
+def _ranked(
+    counts: dict[str, int], name: str, min_bucket: int = 0, max_buckets: int | None = None
+) -> list[dict]:
+    """Buckets largest first. Those under ``min_bucket``, and any past ``max_buckets``, are
+    added up into one ``other`` row (last), so no bucket names or locates a few people."""
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [{name: key, "count": n} for key, n in ordered]
+    shown = [(key, n) for key, n in ordered if n >= min_bucket and key != OTHER]
+    if max_buckets is not None:
+        shown = shown[:max_buckets]
+    other = sum(n for _, n in ordered) - sum(n for _, n in shown)
+    rows = [{name: key, "count": n} for key, n in shown]
+    if other:
+        rows.append({name: OTHER, "count": other})
+    return rows
 
 
 def _bucket(start: datetime, interval: str) -> datetime:
@@ -156,8 +171,12 @@ def campaign_tallies(
     interval: str = "day",
     since: datetime | None = None,
     until: datetime | None = None,
+    *,
+    min_bucket: int = 0,
+    max_regions: int | None = None,
 ) -> dict:
-    """Every aggregate count of one published campaign."""
+    """Every aggregate count of one published campaign. The public read passes
+    ``min_bucket`` and ``max_regions``; an organizer's read sees every bucket."""
     campaign = _public_campaign(slug)
     petitions = campaign.public_petitions
     petition_counts = counters.totals(counters.petition_subject(p.id) for p in petitions)
@@ -176,9 +195,11 @@ def campaign_tallies(
         ],
         "signup_count": counters.totals([subject], "signups")[subject],
         "people_count": counters.totals([subject], "people")[subject],
-        "by_country": _ranked(counters.breakdown(subject, "country"), "code"),
-        "by_region": _ranked(counters.breakdown(subject, "region"), "code"),
-        "by_source": _ranked(counters.breakdown(subject, "source"), "source"),
+        "by_country": _ranked(counters.breakdown(subject, "country"), "code", min_bucket),
+        "by_region": _ranked(
+            counters.breakdown(subject, "region"), "code", min_bucket, max_regions
+        ),
+        "by_source": _ranked(counters.breakdown(subject, "source"), "source", min_bucket),
         "interval": interval,
         "series": series(counters.breakdown(subject, "hour"), interval, since, until),
         "milestones": [

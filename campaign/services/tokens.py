@@ -68,7 +68,8 @@ def revoke(name: str) -> ApiToken:
 
 def authenticate(secret: str) -> ApiToken | None:
     """The live token whose secret this is, or None."""
-    if not secret.startswith(SECRET_PREFIX):
+    # Secrets are printable ASCII; anything else (a header may carry any byte) names none.
+    if not secret.startswith(SECRET_PREFIX) or not (secret.isascii() and secret.isprintable()):
         return None
     digest = _hash(secret)
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))

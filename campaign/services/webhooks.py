@@ -12,12 +12,9 @@ payload unless some endpoint wants the event.
 
 import hashlib
 import hmac
-import ipaddress
+import http.client
 import json
 import secrets
-import socket
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -29,7 +26,7 @@ from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, OutboxItem, Person, Petition, Signature, Signup, Webhook
 from campaign.models.types import utcnow
-from campaign.services import outbox
+from campaign.services import netcheck, outbox
 
 EVENTS = ("signature.counted", "signup.created")
 USER_AGENT = "campaign-api-webhooks/1"
@@ -44,31 +41,21 @@ def _check_url(url: str) -> None:
     allow_http = current_app.config["WEBHOOKS_ALLOW_HTTP"]
     schemes = ("https", "http") if allow_http else ("https",)
     problems = {}
-    if parts.scheme not in schemes or not parts.hostname:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in schemes or not parts.hostname or port == -1:
         problems["url"] = ["Give an https:// URL."]
     elif parts.username or parts.password:
         problems["url"] = ["Put no credentials in the URL; verify the X-Signature header."]
-    elif not allow_http and not _public_host(parts.hostname):
-        problems["url"] = ["The URL must point at a public host."]
+    elif not allow_http:
+        try:
+            netcheck.public_addresses(parts.hostname, port or 443)
+        except netcheck.NotPublic as error:
+            problems["url"] = [f"The URL must point at a public host ({error})."]
     if problems:
         abort(422, "The webhook URL is not acceptable.", slug="validation", errors=problems)
-
-
-def _public_host(host: str) -> bool:
-    """Whether ``host`` is, and resolves only to, addresses on the public internet.
-
-    Resolving matters: ``127.1``, ``2130706433`` and ``localhost.`` all reach this machine,
-    and a name may point into the private network. A name that does not resolve now passes
-    here and is checked again on each delivery.
-    """
-    name = host.rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return False
-    try:
-        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return True
-    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in found)
 
 
 def create(url: str, events: list[str], description: str = "") -> tuple[Webhook, str]:
@@ -144,16 +131,18 @@ def emit(event: str, build: Callable[[], dict]) -> None:
         )
 
 
-def _person(person_id: int) -> dict:
+def _person(person_id: int, action: Signature | Signup) -> dict:
+    """The person as they gave their details with ``action``; the inbox is the person's, and
+    consent counts only while the person has not withdrawn it since."""
     person = db.session.get(Person, person_id)
     return {
         "email": person.email,
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "postal_code": person.postal_code,
-        "country": person.country,
-        "region": person.region,
-        "consent": person.consent,
+        "given_name": action.given_name,
+        "family_name": action.family_name,
+        "postal_code": action.postal_code,
+        "country": action.country,
+        "region": action.region,
+        "consent": bool(action.consent and person.consent),
     }
 
 
@@ -174,7 +163,7 @@ def signature_counted(petition: Petition, signature_id: int, person_id: int) -> 
                     "region": signature.region,
                     "counted_at": signature.counted_at.isoformat(),
                 },
-                "person": _person(person_id),
+                "person": _person(person_id, signature),
             },
         }
 
@@ -195,7 +184,7 @@ def signup_created(campaign: Campaign, signup_id: int, person_id: int) -> None:
                     "referrer": signup.referrer,
                     "created_at": signup.created_at.isoformat(),
                 },
-                "person": _person(person_id),
+                "person": _person(person_id, signup),
             },
         }
 
@@ -209,13 +198,20 @@ def sign_body(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect would turn the POST into a GET elsewhere; report it as a failure instead.
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
+def _target(url: str) -> tuple[str, str, int | None, str]:
+    """Scheme, host, port and the address to connect to: outside development, the one
+    address that was checked just now (see netcheck), never a second resolution."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port
+    if current_app.config["WEBHOOKS_ALLOW_HTTP"]:
+        return parts.scheme, host, port, host
+    default = 443 if parts.scheme == "https" else 80
+    try:
+        addresses = netcheck.public_addresses(host, port or default)
+    except netcheck.NotPublic as error:
+        # Checked again here: the name may have been pointed at a private address since.
+        raise outbox.DeliveryError(f"The URL no longer points at a public host: {error}") from error
+    return parts.scheme, host, port, addresses[0]
 
 
 def deliver(item: OutboxItem) -> int:
@@ -224,31 +220,29 @@ def deliver(item: OutboxItem) -> int:
     if webhook is None:
         return 0
     body = json.dumps(item.payload["body"], separators=(",", ":"), ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 - the scheme was checked on registration
-        webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Event": item.payload["event"],
-            "X-Signature": sign_body(webhook.secret, body),
-            "Idempotency-Key": item.idempotency_key,
-        },
-    )
-    if not current_app.config["WEBHOOKS_ALLOW_HTTP"] and not _public_host(
-        urlsplit(webhook.url).hostname or ""
-    ):
-        # Checked again here: the name may have been pointed at a private address since.
-        raise outbox.DeliveryError("The URL no longer points at a public host.")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Event": item.payload["event"],
+        "X-Signature": sign_body(webhook.secret, body),
+        "Idempotency-Key": item.idempotency_key,
+    }
+    scheme, host, port, address = _target(webhook.url)
+    parts = urlsplit(webhook.url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     timeout = current_app.config["DELIVERY_TIMEOUT_SECONDS"]
+    connection = netcheck.connection(scheme, host, port, address, timeout)
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        raise outbox.DeliveryError(f"HTTP {error.code}", status=error.code) from error
-    except (urllib.error.URLError, OSError) as error:
+        connection.request("POST", path, body=body, headers=headers)
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException) as error:
         raise outbox.DeliveryError(f"{type(error).__name__}: {error}") from error
+    finally:
+        connection.close()
+    # No redirect is followed (it would turn the POST into a GET elsewhere): only 2xx counts.
+    if not 200 <= status < 300:
+        raise outbox.DeliveryError(f"HTTP {status}", status=status)
+    return status
 
 
 def record_attempt(webhook_id: int, status: int | None, error: str) -> None:

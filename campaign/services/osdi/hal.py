@@ -109,9 +109,42 @@ def _referrer_data(item: Signature) -> dict:
     return data
 
 
+def _address(holder) -> list[dict]:
+    """The postal address ``holder`` (a person or an action) carries, as OSDI lists it."""
+    if not (holder.postal_code or holder.country or holder.region):
+        return []
+    return [
+        {
+            "postal_code": holder.postal_code,
+            "region": holder.region,
+            "country": holder.country,
+            "primary": True,
+        }
+    ]
+
+
+def _signer(item: Signature) -> dict:
+    """The signer as they signed: the names and address typed with this signature (a later
+    post by anyone cannot change them), with the person's inbox and current consent."""
+    subscribed = item.consent and item.person.consent
+    return {
+        "given_name": item.given_name,
+        "family_name": item.family_name,
+        "email_addresses": [
+            {
+                "address": item.person.email,
+                "primary": True,
+                "status": "subscribed" if subscribed else "unsubscribed",
+            }
+        ],
+        "postal_addresses": _address(item),
+    }
+
+
 def signature(item: Signature, petition_slug: str) -> dict:
     petition_href = f"/petitions/{petition_slug}"
     return {
+        "person": _signer(item),
         "identifiers": identifiers(item.id),
         "origin_system": PRODUCT_NAME,
         "created_date": item.created_at,
@@ -129,12 +162,6 @@ def signature(item: Signature, petition_slug: str) -> dict:
 
 def person(item: Person) -> dict:
     path = person_path(item.id)
-    address = {
-        "postal_code": item.postal_code,
-        "region": item.region,
-        "country": item.country,
-        "primary": True,
-    }
     return {
         "identifiers": identifiers(item.id),
         "origin_system": PRODUCT_NAME,
@@ -149,7 +176,7 @@ def person(item: Person) -> dict:
                 "status": "subscribed" if item.consent else "unsubscribed",
             }
         ],
-        "postal_addresses": [address] if item.postal_code or item.country or item.region else [],
+        "postal_addresses": _address(item),
         "links": {"self": link(path), "osdi:signatures": link(f"{path}/signatures")},
     }
 

@@ -50,13 +50,22 @@ def _moment(text: str) -> tuple[datetime, timedelta]:
     try:
         if _DATE_ONLY.fullmatch(text):
             day = date.fromisoformat(text)
+            if day == date.max:
+                # Its day has no end a datetime can hold.
+                _bad_filter(f"{text!r} is outside the dates this filter can compare.")
             return datetime(day.year, day.month, day.day, tzinfo=UTC), timedelta(days=1)
         moment = datetime.fromisoformat(text)
     except ValueError:
         _bad_filter(f"{text!r} is not an ISO 8601 date or time.")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC), timedelta(seconds=1)
+    try:
+        moment = moment.astimezone(UTC)
+        # The end of the span an eq matches must exist too (9999-12-31T23:59:59 has none).
+        moment + timedelta(days=1)
+    except OverflowError:
+        _bad_filter(f"{text!r} is outside the dates this filter can compare.")
+    return moment, timedelta(seconds=1)
 
 
 def parse_filter(text: str | None) -> list[Clause]:

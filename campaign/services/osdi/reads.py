@@ -63,7 +63,11 @@ def _signature_columns() -> dict:
 def petition_signatures_page(slug: str, page: int, per_page: int, filter_text: str | None) -> dict:
     item = find_petition(slug)
     clauses = parse_filter(filter_text)
-    stmt = select(Signature).where(Signature.petition_id == item.id, Signature.status == COUNTED)
+    stmt = (
+        select(Signature)
+        .options(selectinload(Signature.person))
+        .where(Signature.petition_id == item.id, Signature.status == COUNTED)
+    )
     stmt = apply_filter(stmt, clauses, _signature_columns()).order_by(Signature.id)
     # Unfiltered, the number of counted signatures is the petition's kept count.
     total = None if clauses else _totals([item])[item.id]
@@ -115,7 +119,7 @@ def person_signatures_page(
     found = find_person(person_id)
     stmt = (
         select(Signature)
-        .options(selectinload(Signature.petition))
+        .options(selectinload(Signature.petition), selectinload(Signature.person))
         .where(Signature.person_id == found.id, Signature.status == COUNTED)
     )
     stmt = apply_filter(stmt, parse_filter(filter_text), _signature_columns())
