@@ -44,7 +44,7 @@ def sign(app, n: int) -> None:
     with app.app_context():
         petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
         for i in range(n):
-            signing.sign(petition, {"given_name": "Ani", "email": f"s{i}@example.org"}, "")
+            signing.sign(petition.slug, {"given_name": "Ani", "email": f"s{i}@example.org"}, "")
 
 
 def test_page_shows_petition_count_and_an_accessible_form(app, client):
