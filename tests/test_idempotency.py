@@ -70,9 +70,7 @@ def test_sign_up_retries_are_replayed(app, client):
     first = post(client, url=SIGNUPS)
     retry = post(client, url=SIGNUPS)
     assert (
-        retry.get_json()
-        == first.get_json()
-        == {"campaign": "nagorno-karabakh-political-prisoners"}
+        retry.get_json() == first.get_json() == {"campaign": "nagorno-karabakh-political-prisoners"}
     )
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert post(client, {**BODY, "given_name": "X"}, url=SIGNUPS).status_code == 422

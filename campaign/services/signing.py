@@ -3,7 +3,7 @@
 The public writes never change a stored person (see ``people``) and answer the same for a new
 and a repeat signer: the receipt carries no count. On PostgreSQL each write is one statement
 (``write_statements``); SQLite, which has no data-modifying CTEs, runs the same steps as a
-few statements here.
+few statements (``write_sqlite``).
 Both return a ``Written`` row, and what follows (confirmation email, webhooks, milestones)
 is shared.
 """
@@ -13,22 +13,20 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import select
 
 from campaign.errors import abort
 from campaign.extensions import db
-from campaign.models import Campaign, Petition, Signature, Signup
-from campaign.models.content import petition_demands
+from campaign.models import Campaign, Petition, Signature
 from campaign.models.types import utcnow
 from campaign.services import (
     catalog,
     confirmation,
     counters,
-    dialect,
     milestones,
     people,
     webhooks,
     write_cache,
+    write_sqlite,
     write_statements,
 )
 
@@ -109,94 +107,6 @@ def _postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-_PERSON_COLUMNS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
-_ACTION_COLUMNS = ("source", "referrer", "ip_hash")
-
-
-def _sign_sqlite(slug: str, values: dict) -> Written | None:
-    """``write_statements.SIGN``'s steps, one statement each (SQLite serialises writers)."""
-    gate = db.session.execute(
-        select(Petition.id, Petition.campaign_id, Petition.goal, Petition.requires_confirmation)
-        .join(Campaign, Campaign.id == Petition.campaign_id)
-        .where(Petition.slug == slug, Petition.status == "active", Campaign.status == "active")
-    ).first()
-    if gate is None:
-        return None
-    petition_id, campaign_id, goal, pending = gate
-    person_id = people.insert_or_find(values)
-    earlier = db.session.scalar(
-        select(Signature.status).where(
-            Signature.petition_id == petition_id, Signature.person_id == person_id
-        )
-    )
-    subject = counters.petition_subject(petition_id)
-    count_before = counters.totals([subject])[subject]
-    now = values["now"]
-    inserted = db.session.execute(
-        dialect.insert(Signature)
-        .values(
-            petition_id=petition_id,
-            person_id=person_id,
-            status=confirmation.PENDING if pending else "counted",
-            comment=values["comment"],
-            created_at=now,
-            counted_at=None if pending else now,
-            **{c: values[c] for c in _PERSON_COLUMNS + _ACTION_COLUMNS},
-        )
-        .on_conflict_do_nothing(index_elements=["petition_id", "person_id"])
-        .returning(Signature.id)
-    ).scalar()
-    if inserted is not None and not pending:
-        demands = db.session.scalars(
-            select(petition_demands.c.demand_id).where(
-                petition_demands.c.petition_id == petition_id
-            )
-        )
-        petition = SimpleNamespace(
-            id=petition_id,
-            campaign_id=campaign_id,
-            demands=[SimpleNamespace(id=d) for d in demands],
-        )
-        signature = SimpleNamespace(
-            country=values["country"],
-            region=values["region"],
-            source=values["source"],
-            counted_at=now,
-        )
-        count_signature(petition, person_id, signature)
-    return Written(
-        petition_id, campaign_id, goal, pending, person_id, inserted, earlier, count_before
-    )
-
-
-def _join_sqlite(slug: str, values: dict) -> tuple[int, int, int | None] | None:
-    """``write_statements.JOIN``'s steps, one statement each."""
-    campaign_id = db.session.scalar(
-        select(Campaign.id).where(Campaign.slug == slug, Campaign.status == "active")
-    )
-    if campaign_id is None:
-        return None
-    person_id = people.insert_or_find(values)
-    signup_id = db.session.execute(
-        dialect.insert(Signup)
-        .values(
-            campaign_id=campaign_id,
-            person_id=person_id,
-            created_at=values["now"],
-            **{c: values[c] for c in _PERSON_COLUMNS + _ACTION_COLUMNS},
-        )
-        .on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
-        .returning(Signup.id)
-    ).scalar()
-    if signup_id is not None:
-        subject = counters.campaign_subject(campaign_id)
-        keys = [(subject, "signups", "")]
-        if people.join_campaign(campaign_id, person_id):
-            keys.append((subject, "people", ""))
-        counters.add(keys, +1)
-    return campaign_id, person_id, signup_id
-
-
 def _refuse_petition(slug: str) -> None:
     """Answer why ``slug`` takes no signatures (404 or 409), after the write found it shut."""
     db.session.rollback()
@@ -220,7 +130,8 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         row = db.session.execute(write_statements.SIGN, values).first()
         written = Written(*row) if row is not None else None
     else:
-        written = _sign_sqlite(slug, values)
+        row = write_sqlite.sign(slug, values, signature_keys)
+        written = Written(*row) if row is not None else None
     if written is None:
         _refuse_petition(slug)
     _after_signing(slug, written)
@@ -256,7 +167,7 @@ def join(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         values["shard"] = _shard()
         row = db.session.execute(write_statements.JOIN, values).first()
     else:
-        row = _join_sqlite(slug, values)
+        row = write_sqlite.join(slug, values)
     if row is None:
         db.session.rollback()
         catalog.open_campaign(slug)
