@@ -39,18 +39,21 @@ class Signatures(MethodView):
         reveals nothing about who has signed; it carries no count (read the tally for that).
         """
 
+        key = idempotency_key()
+
         def write() -> dict:
+            # Without a key nothing joins the write's transaction, so it may commit alone.
             return signing.sign(
                 slug,
                 details,
                 people.hash_address(client_address()),
                 count=not honeypot_filled(details),
-                commit=False,
+                commit=key is None,
             )
 
         return idempotency.run_once(
             f"signatures:{slug}",
-            idempotency_key(),
+            key,
             idempotency.fingerprint(request.get_json()),
             write,
         )

@@ -107,6 +107,27 @@ def _postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+def _alone(commit: bool, event: str) -> bool:
+    """Whether the write statement can commit by itself (autocommit: no BEGIN or COMMIT round
+    trip): only when the caller adds nothing to the transaction (no idempotency record) and
+    no webhook row must be queued with it."""
+    if not commit or write_cache.webhook_ids(event):
+        return False
+    # Checked after the look-up, which may itself have begun a transaction.
+    return not db.session().in_transaction()
+
+
+def _run(statement, values: dict, alone: bool):
+    if alone:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return db.session.execute(statement, {**values, "alone": alone, "shard": _shard()}).first()
+
+
+def _sign_postgres(slug: str, values: dict, alone: bool) -> Written | None:
+    row = _run(write_statements.SIGN, {**values, "slug": slug}, alone)
+    return Written(*row) if row is not None else None
+
+
 def _refuse_petition(slug: str) -> None:
     """Answer why ``slug`` takes no signatures (404 or 409), after the write found it shut."""
     db.session.rollback()
@@ -125,10 +146,18 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         return {"petition": petition.slug, "goal": petition.goal}
     values = _values(details, ip_hash, utcnow())
     if _postgres():
-        values["slug"] = slug
-        values["shard"] = _shard()
-        row = db.session.execute(write_statements.SIGN, values).first()
-        written = Written(*row) if row is not None else None
+        alone = _alone(commit, "signature.counted")
+        written = _sign_postgres(slug, values, alone)
+        if (
+            alone
+            and written is not None
+            and (written.pending or written.earlier_status == confirmation.PENDING)
+        ):
+            # The statement did nothing, or what follows (a confirmation email, counting a
+            # pending signature) must be one transaction: leave autocommit and go on in one.
+            db.session.commit()
+            if written.pending:
+                written = _sign_postgres(slug, values, alone=False)
     else:
         row = write_sqlite.sign(slug, values, signature_keys)
         written = Written(*row) if row is not None else None
@@ -163,9 +192,8 @@ def join(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         return {"campaign": catalog.open_campaign(slug).slug}
     values = _values(details, ip_hash, utcnow())
     if _postgres():
-        values["slug"] = slug
-        values["shard"] = _shard()
-        row = db.session.execute(write_statements.JOIN, values).first()
+        alone = _alone(commit, "signup.created")
+        row = _run(write_statements.JOIN, {**values, "slug": slug}, alone)
     else:
         row = write_sqlite.join(slug, values)
     if row is None:

@@ -4,8 +4,11 @@ Each statement checks that the petition or campaign is open, inserts the person 
 by canonical email without changing them, inserts the action with what was typed, records
 campaign membership and adds +1 to every counter the action stands in (one shard, rows in
 byte order: the same lock order as ``counters``). New and repeat signers run this same
-statement; a repeat one simply inserts nothing. The texts are fixed, so SQLAlchemy compiles
-each once and psycopg prepares it on the server after a few uses.
+statement; a repeat one simply inserts nothing. Run alone (``:alone``, in autocommit: the
+statement is its own transaction), a signature on a petition that needs confirmation does
+nothing and says so, and the caller writes it in a transaction with its confirmation email.
+The texts are fixed, so SQLAlchemy compiles each once and psycopg prepares it on the
+server after a few uses.
 
 Details a writer needs (the petition's goal and confirmation setting, the signer's earlier
 status, the count before this write) come back in the statement's one result row.
@@ -21,7 +24,7 @@ person AS (
                       region, consent, created_at, updated_at)
   SELECT :email, :email_canonical, :given_name, :family_name, :postal_code, :country, :region,
          CAST(:consent AS boolean), CAST(:now AS timestamptz), CAST(:now AS timestamptz)
-  FROM gate
+  FROM gate WHERE NOT (gate.pending AND CAST(:alone AS boolean))
   ON CONFLICT (email_canonical) DO UPDATE SET email_canonical = people.email_canonical
   RETURNING id
 )"""
@@ -116,7 +119,8 @@ _SIGNUP_COUNTER_ROWS = """
 JOIN = _statement(
     """
 gate AS (
-  SELECT c.id AS campaign_id FROM campaigns c WHERE c.slug = :slug AND c.status = 'active'
+  SELECT c.id AS campaign_id, false AS pending
+  FROM campaigns c WHERE c.slug = :slug AND c.status = 'active'
 )""",
     _PERSON,
     """
