@@ -49,7 +49,7 @@ def writer(number: int, shards: int, seconds: float, ready, go, results) -> None
                 "country": "AM",
                 "source": "bench",
             }
-            signing.sign(petition, details, ip_hash="")
+            signing.sign(petition.slug, details, ip_hash="")
             done += 1
     results.put(done)
 

@@ -1,14 +1,18 @@
-"""Signatures per second under gunicorn, against a bare Flask JSON POST app on the same settings.
+"""Signatures and sign-ups per second under gunicorn, against a bare Flask JSON POST app.
 
     python bench/signatures.py [--seconds 10] [--connections 32] [--workers N] [--threads 4]
+                               [--existing 1000,1000000] [--idempotency]
 
-One run, bounded in time: creates a throwaway PostgreSQL database (``bench_<pid>``; server
-from BENCH_DATABASE_URL), migrates and seeds it, starts the app under gunicorn (the project's
-gunicorn.conf.py) with the Redis rate limiter active and its limits raised so that nothing is
-refused, starts a bare Flask app that parses a JSON POST and answers 201 under the same
-gunicorn settings, drives both with wrk posting signatures with unique emails, prints
-requests per second, p50 and p99 latency and the ratio, checks that every 201 is a counted
-signature, and drops the database. Needs ``wrk`` and a Redis at BENCH_REDIS_URL.
+One run, bounded in time: starts a bare Flask app that parses a JSON POST and answers 201
+under the project's gunicorn.conf.py and measures it with wrk; then, for each size in
+``--existing``, creates a throwaway PostgreSQL database (server from BENCH_DATABASE_URL),
+migrates and seeds it, loads that many signatures onto the petition with
+``flask signatures load --fake``, starts the app under the same gunicorn settings with the
+Redis rate limiter active (limits raised so that nothing is refused), and drives it with wrk
+posting signatures, then sign-ups, with unique emails (``--idempotency``: each with its own
+``Idempotency-Key``). It prints requests per second, p50 and p99 latency and each ratio to
+bare Flask from this same run, then checks every counter against the rows
+(``flask tallies check``) and drops the database. Needs ``wrk`` and a Redis at BENCH_REDIS_URL.
 """
 
 import argparse
@@ -25,11 +29,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgbench_db import BENCH_REDIS_DB, ROOT, database, gunicorn, redis_env  # noqa: E402
+from pgbench_db import BENCH_REDIS_DB, ROOT, database, flask, gunicorn, redis_env  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{BENCH_REDIS_DB}")
 PETITION = "support-the-senators-letter"
+CAMPAIGN = "nagorno-karabakh-political-prisoners"
 PATH = f"/api/v1/petitions/{PETITION}/signatures"
+SIGNUPS_PATH = f"/api/v1/campaigns/{CAMPAIGN}/signups"
 RAISED_LIMIT = "100000000/minute"
 
 BARE_APP = '''
@@ -42,7 +48,7 @@ app = Flask(__name__)
 @app.post("/api/v1/petitions/<slug>/signatures")
 def sign(slug):
     body = request.get_json()
-    return {"petition": slug, "signature_count": len(body), "goal": 0}, 201
+    return {"petition": slug, "goal": len(body)}, 201
 '''
 
 # Each wrk thread numbers its own requests, so every email is new to the database.
@@ -63,10 +69,19 @@ function request()
   local body = string.format(
     '{"given_name":"Անահիտ","family_name":"Bench","email":"bench-%s-%d-%d@example.org",' ..
     '"postal_code":"0010","country":"AM","region":"Yerevan","consent":true,' ..
-    '"source":"bench","comment":"Free them."}', run, id, counter)
-  return wrk.format(nil, nil, nil, body)
+    '"source":"bench"COMMENT}', run, id, counter)
+  local headers = nil
+  if KEYS then
+    headers = {["Idempotency-Key"] = string.format("%s-%d-%d", run, id, counter)}
+  end
+  return wrk.format(nil, nil, headers, body)
 end
 """
+
+
+def wrk_script(comment: bool, keys: bool) -> str:
+    script = WRK_SCRIPT.replace("COMMENT", ',"comment":"Free them."' if comment else "")
+    return ("KEYS = true\n" if keys else "KEYS = false\n") + script
 
 
 def _latency_ms(text: str, label: str) -> float:
@@ -75,7 +90,7 @@ def _latency_ms(text: str, label: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, script: str, seconds: int, connections: int, threads: int) -> dict:
+def wrk(url: str, script: str, seconds: int, connections: int, threads: int, path=PATH) -> dict:
     run = uuid.uuid4().hex[:8]
     command = [
         "wrk",
@@ -87,7 +102,7 @@ def wrk(url: str, script: str, seconds: int, connections: int, threads: int) -> 
         "--latency",
         "-s",
         script,
-        url + PATH,
+        url + path,
         "--",
         run,
     ]
@@ -105,6 +120,20 @@ def wrk(url: str, script: str, seconds: int, connections: int, threads: int) -> 
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "none",
     }
+
+
+def check_counters(env: dict) -> str:
+    """``flask tallies check``: every counter recomputed from the rows; its last line."""
+    out = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "tallies", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = (out.stdout + out.stderr).strip().splitlines()
+    return ("" if out.returncode == 0 else "DRIFT: ") + (lines[-1] if lines else "?")
 
 
 def counted(database_url: str) -> tuple[int, int]:
@@ -132,6 +161,13 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--existing",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1000],
+        help="comma-separated numbers of signatures loaded before measuring",
+    )
+    parser.add_argument("--idempotency", action="store_true", help="send Idempotency-Key")
     args = parser.parse_args()
 
     app_env = {
@@ -143,41 +179,57 @@ def main() -> None:
         "WIDGET_RATE_LIMIT": RAISED_LIMIT,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
     }
-    results = {}
+    results: dict[str, dict] = {}
+    checks: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         (scratch / "bare_app.py").write_text(textwrap.dedent(BARE_APP))
-        script = scratch / "post.lua"
-        script.write_text(WRK_SCRIPT)
+        sign_script, join_script = scratch / "sign.lua", scratch / "join.lua"
+        sign_script.write_text(wrk_script(comment=True, keys=args.idempotency))
+        join_script.write_text(wrk_script(comment=False, keys=args.idempotency))
         measure = [args.seconds, args.connections, args.wrk_threads]
         serve = {"workers": args.workers, "threads": args.threads}
         with gunicorn("bare_app:app", scratch, app_env, **serve) as (url, _):
-            wrk(url, str(script), args.warmup, *measure[1:])
-            results["bare Flask JSON POST"] = wrk(url, str(script), *measure)
-        with database("bench_signatures") as db_env:
-            env = {**app_env, "DATABASE_URL": db_env["DATABASE_URL"]}
-            with gunicorn("wsgi:app", ROOT, env, probe="/healthz", **serve) as (url, _):
-                wrk(url, str(script), args.warmup, *measure[1:])
-                results["signatures (app)"] = wrk(url, str(script), *measure)
-            # After gunicorn's graceful stop: every request it accepted has finished.
-            rows, counter = counted(db_env["DATABASE_URL"])
+            wrk(url, str(sign_script), args.warmup, *measure[1:])
+            results["bare Flask JSON POST"] = wrk(url, str(sign_script), *measure)
+        for existing in args.existing:
+            with database("bench_signatures") as db_env:
+                env = {**app_env, "DATABASE_URL": db_env["DATABASE_URL"]}
+                if existing:
+                    flask(env, "signatures", "load", PETITION, "--fake", str(existing))
+                with gunicorn("wsgi:app", ROOT, env, probe="/healthz", **serve) as (url, _):
+                    for name, script, path in (
+                        ("signatures", sign_script, PATH),
+                        ("sign-ups", join_script, SIGNUPS_PATH),
+                    ):
+                        wrk(url, str(script), args.warmup, *measure[1:], path=path)
+                        results[f"{name} @{existing:,}"] = wrk(
+                            url, str(script), *measure, path=path
+                        )
+                # After gunicorn's graceful stop: every request it accepted has finished.
+                rows, counter = counted(db_env["DATABASE_URL"])
+                checks.append(
+                    f"@{existing:,}: {rows} signatures stored, petition counter {counter}: "
+                    f"{'exact' if counter == rows else 'MISMATCH'}; tallies check: "
+                    + check_counters(env)
+                )
 
     print(
         f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: {args.wrk_threads} "
         f"threads, {args.connections} connections, {args.seconds}s; PostgreSQL + Redis limiter"
+        + ("; a fresh Idempotency-Key on every write" if args.idempotency else "")
     )
-    print(f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
+    bare = results["bare Flask JSON POST"]
+    header = f"{'':26}{'req/s':>9}{'ratio':>7}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}"
+    print(header + f"{'non-2xx':>9}")
     for name, r in results.items():
         print(
-            f"{name:24}{r['rps']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
-            f"{r['requests']:>10}{r['non_2xx']:>9}"
+            f"{name:26}{r['rps']:>9.0f}{r['rps'] / bare['rps']:>7.2f}{r['p50']:>9.2f}"
+            f"{r['p99']:>9.2f}{r['requests']:>10}{r['non_2xx']:>9}"
         )
-    app, bare = results["signatures (app)"], results["bare Flask JSON POST"]
-    print(f"ratio signatures/s to bare Flask: {app['rps'] / bare['rps']:.2f} (target >= 0.50)")
-    print(
-        f"check: {rows} signatures stored (warm-up included), petition counter {counter}: "
-        f"{'exact' if counter == rows else 'MISMATCH'}"
-    )
+    print("targets: ratio >= 0.20, p99 < 50 ms; ratio at the largest size within 10% of the first")
+    for line in checks:
+        print("check " + line)
 
 
 if __name__ == "__main__":

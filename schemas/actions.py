@@ -135,10 +135,13 @@ class SignupInputSchema(ActionSchema):
 
 
 class SignatureReceiptSchema(ma.Schema):
-    """The same whether the person had signed before or not: it reveals nothing about them."""
+    """The same whether the person had signed before or not: it reveals nothing about them.
+
+    No count: the count including this write would tell a new signer from a repeat one.
+    Clients read the petition's tally for the count.
+    """
 
     petition = ma.fields.String(metadata={"description": "The petition's slug"})
-    signature_count = ma.fields.Integer(metadata={"description": "Counted signatures now"})
     goal = ma.fields.Integer()
 
 
@@ -146,4 +149,3 @@ class SignupReceiptSchema(ma.Schema):
     """The same whether the person had joined before or not."""
 
     campaign = ma.fields.String(metadata={"description": "The campaign's slug"})
-    signup_count = ma.fields.Integer(metadata={"description": "People on the campaign's list"})

@@ -40,12 +40,12 @@ def details(email: str, **extra) -> dict:
 
 def sign(app, email: str, petition: str = PETITION, **extra) -> None:
     with app.app_context():
-        signing.sign(find_petition(petition), details(email, **extra), "")
+        signing.sign(find_petition(petition).slug, details(email, **extra), "")
 
 
 def join(app, email: str, **extra) -> None:
     with app.app_context():
-        signing.join(open_campaign(CAMPAIGN), details(email, **extra), "")
+        signing.join(open_campaign(CAMPAIGN).slug, details(email, **extra), "")
 
 
 def signature_ids(app, petition: str = PETITION) -> list[int]:

@@ -32,7 +32,6 @@ def test_a_retry_gets_the_first_response_back(app, client):
     retry = post(client)
     assert retry.status_code == 201
     assert retry.get_json() == first.get_json()
-    assert retry.get_json()["signature_count"] == 1  # the first answer, not a fresh count
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert count(app, Signature) == 2
 
@@ -71,12 +70,7 @@ def test_sign_up_retries_are_replayed(app, client):
     first = post(client, url=SIGNUPS)
     retry = post(client, url=SIGNUPS)
     assert (
-        retry.get_json()
-        == first.get_json()
-        == {
-            "campaign": "nagorno-karabakh-political-prisoners",
-            "signup_count": 1,
-        }
+        retry.get_json() == first.get_json() == {"campaign": "nagorno-karabakh-political-prisoners"}
     )
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert post(client, {**BODY, "given_name": "X"}, url=SIGNUPS).status_code == 422
@@ -92,7 +86,7 @@ def test_keys_expire_after_24_hours(app, client):
     fresh = post(client, {**BODY, "email": "new@example.org"})
     assert fresh.status_code == 201
     assert "Idempotent-Replayed" not in fresh.headers
-    assert fresh.get_json()["signature_count"] == 2
+    assert count(app, Signature) == 2
     with app.app_context():
         (row,) = db.session.scalars(select(IdempotencyKey))
         assert row.created_at > utcnow() - timedelta(minutes=1)

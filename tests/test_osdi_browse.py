@@ -30,7 +30,7 @@ def sign_many(app, slug: str, count: int, start: int = 0) -> None:
                 "comment": f"comment {n}",
                 "source": "osdi-test",
             }
-            signing.sign(petition, details, "")
+            signing.sign(petition.slug, details, "")
 
 
 def path(href: str) -> str:

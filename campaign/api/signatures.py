@@ -11,7 +11,7 @@ from campaign.api.actions import (
     idempotency_key,
 )
 from campaign.ratelimit import client_address, write_limits
-from campaign.services import catalog, idempotency, people, signing
+from campaign.services import idempotency, people, signing
 from schemas.actions import SignatureInputSchema, SignatureReceiptSchema
 
 blp = Blueprint(
@@ -35,28 +35,25 @@ class Signatures(MethodView):
     def post(self, details: dict, slug: str):
         """Sign a petition.
 
-        The answer is 201 with the petition's current count whether or not this person had
-        signed already, so it reveals nothing about who has signed.
+        The answer is the same 201 whether or not this person had signed already, so it
+        reveals nothing about who has signed; it carries no count (read the tally for that).
         """
 
+        key = idempotency_key()
+
         def write() -> dict:
-            petition = catalog.open_petition(slug)
-            outcome = signing.sign(
-                petition,
+            # Without a key nothing joins the write's transaction, so it may commit alone.
+            return signing.sign(
+                slug,
                 details,
                 people.hash_address(client_address()),
                 count=not honeypot_filled(details),
-                commit=False,
+                commit=key is None,
             )
-            return {
-                "petition": petition.slug,
-                "signature_count": outcome.signature_count,
-                "goal": petition.goal,
-            }
 
         return idempotency.run_once(
             f"signatures:{slug}",
-            idempotency_key(),
+            key,
             idempotency.fingerprint(request.get_json()),
             write,
         )

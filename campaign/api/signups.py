@@ -11,7 +11,7 @@ from campaign.api.actions import (
     idempotency_key,
 )
 from campaign.ratelimit import client_address, write_limits
-from campaign.services import catalog, idempotency, people, signing
+from campaign.services import idempotency, people, signing
 from schemas.actions import SignupInputSchema, SignupReceiptSchema
 
 blp = Blueprint(
@@ -35,24 +35,25 @@ class Signups(MethodView):
     def post(self, details: dict, slug: str):
         """Join a campaign's list.
 
-        The answer is 201 with the list's current size whether or not this person had joined
-        already.
+        The answer is the same 201 whether or not this person had joined already; it carries
+        no count.
         """
 
+        key = idempotency_key()
+
         def write() -> dict:
-            campaign = catalog.open_campaign(slug)
-            outcome = signing.join(
-                campaign,
+            # Without a key nothing joins the write's transaction, so it may commit alone.
+            return signing.join(
+                slug,
                 details,
                 people.hash_address(client_address()),
                 count=not honeypot_filled(details),
-                commit=False,
+                commit=key is None,
             )
-            return {"campaign": campaign.slug, "signup_count": outcome.signup_count}
 
         return idempotency.run_once(
             f"signups:{slug}",
-            idempotency_key(),
+            key,
             idempotency.fingerprint(request.get_json()),
             write,
         )

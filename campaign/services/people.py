@@ -1,4 +1,12 @@
-"""Finding people by canonical email, and keeping their details current."""
+"""Finding people by canonical email; creating them from a public write, updating them only
+from an organizer's.
+
+A public (unauthenticated) write never changes a stored person: anyone may type anyone's
+email. It creates a new person with what was typed, or finds the existing one and leaves
+their names, postal code, country, region, consent and email as they are; what was typed is
+kept on the action row instead. So consent once withdrawn is never turned back on by a
+public write.
+"""
 
 import hashlib
 import hmac
@@ -24,9 +32,39 @@ def hash_address(address: str | None) -> str:
 PERSON_FIELDS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 
 
+def new_person_values(details: dict, now) -> dict:
+    """The row a public write creates for someone new: what they typed."""
+    return {
+        "email": details["email"],
+        "email_canonical": canonical_email(details["email"]),
+        "given_name": details.get("given_name") or "",
+        "family_name": details.get("family_name") or "",
+        "postal_code": details.get("postal_code") or "",
+        "country": details.get("country") or "",
+        "region": details.get("region") or "",
+        "consent": bool(details.get("consent")),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def insert_or_find(details: dict) -> int:
+    """The id of the person with this email, created from ``details`` if new, else unchanged.
+
+    One statement whatever the case: the no-op update on conflict locks the existing row and
+    returns its id, so new and known emails take the same path and the same time.
+    """
+    stmt = dialect.insert(Person).values(new_person_values(details, utcnow()))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["email_canonical"], set_={"email_canonical": stmt.excluded.email_canonical}
+    )
+    return db.session.execute(stmt.returning(Person.id)).scalar_one()
+
+
 def upsert(details: dict) -> int:
     """Create the person with this email, or update them with the details given; their id.
 
+    For organizer-token writes only (OSDI with a token): public writes use ``insert_or_find``.
     One statement, so that concurrent posts for one email meet at the unique index and the
     later ones update the row the first created.
     """

@@ -1,19 +1,48 @@
-"""Signing a petition and joining a campaign's list: one transaction each, counted exactly."""
+"""Signing a petition and joining a campaign's list: one transaction each, counted exactly.
 
+The public writes never change a stored person (see ``people``) and answer the same for a new
+and a repeat signer: the receipt carries no count. On PostgreSQL each write is one statement
+(``write_statements``); SQLite, which has no data-modifying CTEs, runs the same steps as a
+few statements (``write_sqlite``).
+Both return a ``Written`` row, and what follows (confirmation email, webhooks, milestones)
+is shared.
+"""
+
+import random
 from dataclasses import dataclass
+from types import SimpleNamespace
 
+from flask import current_app
+
+from campaign.errors import abort
 from campaign.extensions import db
-from campaign.models import Campaign, Petition, Signature, Signup
+from campaign.models import Campaign, Petition, Signature
 from campaign.models.types import utcnow
-from campaign.services import confirmation, counters, dialect, milestones, people, webhooks
+from campaign.services import (
+    catalog,
+    confirmation,
+    counters,
+    milestones,
+    people,
+    webhooks,
+    write_cache,
+    write_sqlite,
+    write_statements,
+)
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What a write tells the caller: the same whether the person was new or not."""
+class Written:
+    """What one public signature statement did (None where it did not apply)."""
 
-    signature_count: int
-    signup_count: int = 0
+    petition_id: int
+    campaign_id: int
+    goal: int
+    pending: bool
+    person_id: int
+    signature_id: int | None
+    earlier_status: str | None
+    count_before: int
 
 
 def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, str, str]]:
@@ -56,90 +85,124 @@ def count_signature(
     counters.add_deltas(deltas)
 
 
-def sign(
-    petition: Petition, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True
-) -> Outcome:
-    """Record ``details`` as a signature on ``petition`` and commit.
+def _values(details: dict, ip_hash: str, now) -> dict:
+    values = people.new_person_values(details, now)
+    values.update(
+        comment=details.get("comment") or "",
+        source=details.get("source") or "",
+        referrer=details.get("referrer") or "",
+        ip_hash=ip_hash,
+        now=now,
+        hour=counters.hour_key(now),
+    )
+    return values
+
+
+def _shard() -> int:
+    shards = current_app.config["COUNTER_SHARDS"]
+    return random.randrange(shards) if shards > 1 else 0  # noqa: S311 - load spreading
+
+
+def _postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _alone(commit: bool, event: str) -> bool:
+    """Whether the write statement can commit by itself (autocommit: no BEGIN or COMMIT round
+    trip): only when the caller adds nothing to the transaction (no idempotency record) and
+    no webhook row must be queued with it."""
+    if not commit or write_cache.webhook_ids(event):
+        return False
+    # Checked after the look-up, which may itself have begun a transaction.
+    return not db.session().in_transaction()
+
+
+def _run(statement, values: dict, alone: bool):
+    if alone:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return db.session.execute(statement, {**values, "alone": alone, "shard": _shard()}).first()
+
+
+def _sign_postgres(slug: str, values: dict, alone: bool) -> Written | None:
+    row = _run(write_statements.SIGN, {**values, "slug": slug}, alone)
+    return Written(*row) if row is not None else None
+
+
+def _refuse_petition(slug: str) -> None:
+    """Answer why ``slug`` takes no signatures (404 or 409), after the write found it shut."""
+    db.session.rollback()
+    catalog.open_petition(slug)
+    abort(409, f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
+
+
+def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
+    """Record ``details`` as a signature on the petition ``slug``; the receipt (commits unless
+    ``commit=False``, which leaves the transaction for the caller, e.g. an idempotency record).
 
     ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
-    ``commit=False`` leaves the transaction open for the caller to add to and commit (an
-    idempotency record that must stand or fall with the signature).
     """
-    if count:
-        person_id = people.upsert(details)
-        now = utcnow()
-        pending = petition.requires_confirmation
-        stmt = (
-            dialect.insert(Signature)
-            .values(
-                petition_id=petition.id,
-                person_id=person_id,
-                status="pending" if pending else "counted",
-                country=details.get("country") or "",
-                region=details.get("region") or "",
-                comment=details.get("comment") or "",
-                source=details.get("source") or "",
-                referrer=details.get("referrer") or "",
-                ip_hash=ip_hash,
-                created_at=now,
-                counted_at=None if pending else now,
-            )
-            .on_conflict_do_nothing(index_elements=["petition_id", "person_id"])
-            .returning(Signature.id)
-        )
-        inserted = db.session.execute(stmt).first()
-        if pending:
-            confirmation.requested(petition, person_id, inserted.id if inserted else None)
-        elif inserted is not None:
-            signature = Signature(
-                country=details.get("country") or "",
-                region=details.get("region") or "",
-                source=details.get("source") or "",
-                counted_at=now,
-            )
-            count_signature(petition, person_id, signature)
-            webhooks.signature_counted(petition, inserted.id, person_id)
-        else:
-            # Confirmation was turned off after this person signed: signing again counts it.
-            confirmation.count_pending(petition, person_id)
-    signature_count = counters.totals([counters.petition_subject(petition.id)])
-    if count:
-        milestones.record(petition, signature_count[counters.petition_subject(petition.id)])
+    if not count:
+        petition = catalog.open_petition(slug)
+        return {"petition": petition.slug, "goal": petition.goal}
+    values = _values(details, ip_hash, utcnow())
+    if _postgres():
+        alone = _alone(commit, "signature.counted")
+        written = _sign_postgres(slug, values, alone)
+        if (
+            alone
+            and written is not None
+            and (written.pending or written.earlier_status == confirmation.PENDING)
+        ):
+            # The statement did nothing, or what follows (a confirmation email, counting a
+            # pending signature) must be one transaction: leave autocommit and go on in one.
+            db.session.commit()
+            if written.pending:
+                written = _sign_postgres(slug, values, alone=False)
+    else:
+        row = write_sqlite.sign(slug, values, signature_keys)
+        written = Written(*row) if row is not None else None
+    if written is None:
+        _refuse_petition(slug)
+    _after_signing(slug, written)
     if commit:
         db.session.commit()
-    return Outcome(signature_count=signature_count[counters.petition_subject(petition.id)])
+    return {"petition": slug, "goal": written.goal}
 
 
-def join(
-    campaign: Campaign, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True
-) -> Outcome:
-    """Add the person in ``details`` to the campaign's list and commit (see ``sign``)."""
-    subject = counters.campaign_subject(campaign.id)
-    if count:
-        person_id = people.upsert(details)
-        stmt = (
-            dialect.insert(Signup)
-            .values(
-                campaign_id=campaign.id,
-                person_id=person_id,
-                consent=bool(details.get("consent")),
-                source=details.get("source") or "",
-                referrer=details.get("referrer") or "",
-                ip_hash=ip_hash,
-                created_at=utcnow(),
-            )
-            .on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
-            .returning(Signup.id)
+def _after_signing(slug: str, written: Written) -> None:
+    petition = SimpleNamespace(id=written.petition_id, goal=written.goal)
+    if written.pending:
+        confirmation.requested(petition, written.person_id, written.signature_id)
+        return
+    if written.signature_id is None and written.earlier_status == confirmation.PENDING:
+        # Confirmation was turned off after this person signed: signing again counts it.
+        confirmation.count_pending(petition, written.person_id)
+        return
+    added = 1 if written.signature_id is not None else 0
+    milestones.record(petition, written.count_before + added)
+    if added and write_cache.webhook_ids("signature.counted"):
+        webhooks.signature_counted(
+            db.session.get(Petition, written.petition_id), written.signature_id, written.person_id
         )
-        inserted = db.session.execute(stmt).first()
-        if inserted is not None:
-            keys = [(subject, "signups", "")]
-            if people.join_campaign(campaign.id, person_id):
-                keys.append((subject, "people", ""))
-            counters.add(keys, +1)
-            webhooks.signup_created(campaign, inserted.id, person_id)
-    counts = counters.totals([subject], "signatures")
-    signups = counters.totals([subject], "signups")
+
+
+def join(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
+    """Add the person in ``details`` to the campaign ``slug``'s list; the receipt (see ``sign``)."""
+    if not count:
+        return {"campaign": catalog.open_campaign(slug).slug}
+    values = _values(details, ip_hash, utcnow())
+    if _postgres():
+        alone = _alone(commit, "signup.created")
+        row = _run(write_statements.JOIN, {**values, "slug": slug}, alone)
+    else:
+        row = write_sqlite.join(slug, values)
+    if row is None:
+        db.session.rollback()
+        catalog.open_campaign(slug)
+        abort(409, f"The campaign {slug!r} is closed to sign-ups.", slug="campaign-closed")
+    campaign_id, person_id, signup_id = row
+    if signup_id is not None and write_cache.webhook_ids("signup.created"):
+        webhooks.signup_created(db.session.get(Campaign, campaign_id), signup_id, person_id)
     if commit:
         db.session.commit()
-    return Outcome(signature_count=counts[subject], signup_count=signups[subject])
+    return {"campaign": slug}

@@ -6,8 +6,8 @@ Each delivery is one outbox row per endpoint and event. The body is JSON; the re
 success; anything else is retried with backoff and recorded on the endpoint (last status,
 last error, failures since the last success).
 
-On the signing path ``emit`` costs one query on the small ``webhooks`` table and builds no
-payload unless some endpoint wants the event.
+On the signing path ``emit`` asks ``write_cache`` which endpoints want the event (no query
+most of the time) and builds no payload unless some endpoint wants it.
 """
 
 import hashlib
@@ -26,7 +26,7 @@ from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, OutboxItem, Person, Petition, Signature, Signup, Webhook
 from campaign.models.types import utcnow
-from campaign.services import netcheck, outbox
+from campaign.services import netcheck, outbox, write_cache
 
 EVENTS = ("signature.counted", "signup.created")
 USER_AGENT = "campaign-api-webhooks/1"
@@ -74,6 +74,7 @@ def create(url: str, events: list[str], description: str = "") -> tuple[Webhook,
     )
     db.session.add(webhook)
     db.session.commit()
+    write_cache.forget("webhooks")
     return webhook, secret
 
 
@@ -103,6 +104,7 @@ def remove(webhook_id: int) -> None:
     """Delete the endpoint and commit; its undelivered events go with it."""
     db.session.delete(find(webhook_id))
     db.session.commit()
+    write_cache.forget("webhooks")
 
 
 # -- queueing events ------------------------------------------------------------------------
@@ -110,13 +112,7 @@ def remove(webhook_id: int) -> None:
 
 def emit(event: str, build: Callable[[], dict]) -> None:
     """Queue ``event`` for every active endpoint that wants it, in the caller's transaction."""
-    wanted = [
-        webhook_id
-        for webhook_id, events in db.session.execute(
-            select(Webhook.id, Webhook.events).where(Webhook.active.is_(True))
-        )
-        if event in events.split(",")
-    ]
+    wanted = write_cache.webhook_ids(event)
     if not wanted:
         return
     data = build()

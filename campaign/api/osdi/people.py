@@ -36,14 +36,14 @@ class People(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="A listed campaign is closed")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, body):
-        """The person-signup helper: create or update the person matched by email.
+        """The person-signup helper: create the person matched by email (update: token only).
 
         Campaign slugs in `add_lists` are joined as native sign-ups; without them nobody
         joins a list. Without a token the answer is `{}` (a blind post, under the native
         sign-up rate limit); with a read token it is the person.
         """
         ip_hash = people_service.hash_address(client_address())
-        person = helpers.signup(body, ip_hash)
+        person = helpers.signup(body, ip_hash, organizer=authenticated())
         return hal.person(person) if authenticated() else {}
 
 

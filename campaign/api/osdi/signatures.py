@@ -46,7 +46,9 @@ class PetitionSignatures(MethodView):
         under the native signing rate limit); with a read token it is the signature.
         """
         petition = catalog.open_petition(slug)
-        signature = helpers.record_signature(petition, body, people.hash_address(client_address()))
+        signature = helpers.record_signature(
+            petition, body, people.hash_address(client_address()), organizer=authenticated()
+        )
         return hal.signature(signature, petition.slug) if authenticated() else {}
 
 

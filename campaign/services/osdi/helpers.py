@@ -1,10 +1,13 @@
 """OSDI's record-signature and person-signup helpers, written through the native services.
 
-A person is matched by canonical email (``people.upsert``), a signature is one per person
-per petition and lands in the same counters as a native signature (``signing.sign``), and a
-person named in ``add_lists`` joins those campaigns' lists exactly as a native sign-up
-(``signing.join``). Without ``add_lists`` person-signup only creates or updates the person:
-OSDI's helper is about the person, and nobody joins a campaign's list unasked.
+A person is matched by canonical email, a signature is one per person per petition and lands
+in the same counters as a native signature (``signing.sign``), and a person named in
+``add_lists`` joins those campaigns' lists exactly as a native sign-up (``signing.join``).
+Without a token these are public writes: a new person is created, a known one is never
+changed (what was typed is kept on the signature or sign-up). With an organizer token the
+person's stored details are updated from the hash first (``people.upsert``). Without
+``add_lists`` person-signup only creates (or, with a token, updates) the person: OSDI's
+helper is about the person, and nobody joins a campaign's list unasked.
 Tags (``add_tags``) are accepted and ignored; this system keeps no tags.
 """
 
@@ -53,9 +56,16 @@ def _find_person(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email_canonical == canonical))
 
 
-def record_signature(petition: Petition, body: dict, ip_hash: str) -> Signature:
-    """Sign ``petition`` for the person in ``body`` and return their signature on it."""
+def record_signature(
+    petition: Petition, body: dict, ip_hash: str, *, organizer: bool = False
+) -> Signature:
+    """Sign ``petition`` for the person in ``body`` and return their signature on it.
+
+    ``organizer``: the request carries an organizer token, so the person may be updated.
+    """
     details = person_details(body["person"])
+    if organizer:
+        people.upsert(details)
     if "comments" in body:
         details["comment"] = body["comments"]
     referrer_data = body.get("referrer_data") or {}
@@ -63,7 +73,7 @@ def record_signature(petition: Petition, body: dict, ip_hash: str) -> Signature:
         details["source"] = referrer_data["source"]
     if referrer_data.get("url"):
         details["referrer"] = referrer_data["url"]
-    signing.sign(petition, details, ip_hash)
+    signing.sign(petition.slug, details, ip_hash)
     return db.session.scalar(
         select(Signature)
         .join(Person, Signature.person_id == Person.id)
@@ -94,13 +104,17 @@ def _campaigns(names: list[str]) -> list[Campaign]:
     return [catalog.open_campaign(name) for name in dict.fromkeys(names)]
 
 
-def signup(body: dict, ip_hash: str) -> Person:
-    """Create or update the person in ``body``; join the campaigns it lists in ``add_lists``."""
+def signup(body: dict, ip_hash: str, *, organizer: bool = False) -> Person:
+    """Create the person in ``body`` (or, for an organizer, update them); join the campaigns
+    it lists in ``add_lists``."""
     campaigns = _campaigns(body.get("add_lists") or [])
     details = person_details(body["person"])
     # One transaction for the person and every list, so a 2xx means all of it is stored.
-    people.upsert(details)
+    if organizer:
+        people.upsert(details)
+    else:
+        people.insert_or_find(details)
     for campaign in campaigns:
-        signing.join(campaign, details, ip_hash, commit=False)
+        signing.join(campaign.slug, details, ip_hash, commit=False)
     db.session.commit()
     return _find_person(details["email"])

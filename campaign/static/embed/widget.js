@@ -19,7 +19,6 @@
   var POLL_MS = 30000;
   var MAX_POLLS = 240;
   var polls = 0;
-  var ownCount = 0;
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (match, key) {
@@ -64,19 +63,28 @@
   window.addEventListener("load", sendHeight);
   sendHeight();
 
-  function pollTally() {
-    if (polls >= MAX_POLLS) return;
-    polls += 1;
-    if (document.visibilityState === "hidden") return;
-    fetch(data.tally, { credentials: "omit", headers: { Accept: "application/json" } })
+  // The count always comes from the public tally: the answer to a signature carries none,
+  // so that it cannot tell a new signer from one who had signed before.
+  function readTally(cache) {
+    fetch(data.tally, {
+      credentials: "omit",
+      cache: cache || "default",
+      headers: { Accept: "application/json" },
+    })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
       .then(function (tally) {
-        // A cached tally may lag behind the count our own signature just returned.
-        if (tally) setCount(Math.max(tally.signature_count, ownCount), tally.goal);
+        if (tally) setCount(tally.signature_count, tally.goal);
       })
       .catch(function () {});
+  }
+
+  function pollTally() {
+    if (polls >= MAX_POLLS) return;
+    polls += 1;
+    if (document.visibilityState === "hidden") return;
+    readTally();
   }
   var timer = window.setInterval(function () {
     pollTally();
@@ -174,9 +182,8 @@
     alertEl.textContent = T.error_generic;
   }
 
-  function thank(receipt) {
-    ownCount = receipt.signature_count;
-    setCount(receipt.signature_count, receipt.goal);
+  function thank() {
+    readTally("no-store");
     form.hidden = true;
     thanks.hidden = false;
     thanks.focus();
@@ -209,7 +216,7 @@
             return null;
           })
           .then(function (document) {
-            if (response.ok && document) thank(document);
+            if (response.ok) thank();
             else showProblem(response, document);
           });
       })
