@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "SIGNATURE_RATE_LIMIT": os.environ.get("SIGNATURE_RATE_LIMIT", "10/minute;100/hour"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/minute;100/hour"),
         "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
+        # IPv6 clients are counted per network of this size: one subscriber often holds a /64.
+        "RATELIMIT_IPV6_PREFIX": _int("RATELIMIT_IPV6_PREFIX", 64),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "CORS_ORIGINS": _list("CORS_ORIGINS"),
         # Sites allowed to frame the embed widget; empty means CORS_ORIGINS (and this host).

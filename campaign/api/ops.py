@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from swagger_ui_bundle import swagger_ui_path
 
 from campaign.errors import DATABASE_RETRY_AFTER, abort
-from campaign.extensions import db, limiter, rest_api
+from campaign.extensions import db, rest_api
 from schemas.ops import HealthSchema
 
 blp = Blueprint("ops", __name__, description="Operations: liveness and readiness")
@@ -46,6 +46,5 @@ def swagger_assets(filename: str):
 
 
 def register(app: Flask) -> None:
-    limiter.exempt(blp)
     rest_api.register_blueprint(blp)
     app.add_url_rule("/docs/assets/<path:filename>", "swagger_assets", swagger_assets)
