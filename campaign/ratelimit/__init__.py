@@ -4,12 +4,13 @@ A write view is decorated with ``write_limits(CONFIG_NAME)``; nothing else in th
 any limiter code, so reads and ``/healthz`` cost nothing. Each decorated request counts:
 
 - against an **allowance** per client, named by the config key whose limit it takes
-  (``SIGNATURE_RATE_LIMIT``, ``SIGNUP_RATE_LIMIT``; rate strings of the ``limits`` library, as flask-limiter takes them, such as
-  ``10/minute;100/hour``). The allowance is the action's, not the route's: every view
-  decorated with the same name shares one count per client, so signing through the native
-  API and through the OSDI helper draws on one allowance. A new action that must share its
-  allowance with another path (an outreach and its OSDI helper) names one new config key,
-  ``OUTREACH_RATE_LIMIT`` say, on both views. Every attempt counts, invalid ones too.
+  (``SIGNATURE_RATE_LIMIT``, ``SIGNUP_RATE_LIMIT``; rate strings of the ``limits`` library,
+  as flask-limiter takes them, such as ``10/minute;100/hour``). The allowance is the
+  action's, not the route's: every view decorated with the same name shares one count per
+  client, so signing through the native API and through the OSDI helper draws on one
+  allowance. A new action that must share its allowance with another path (an outreach and
+  its OSDI helper) names one new config key, ``OUTREACH_RATE_LIMIT`` say, on both views.
+  Every attempt counts, invalid ones too.
 - against the **widget key** (``X-Widget-Key``, a public partner identifier) when one is
   sent, shared by all write endpoints (``WIDGET_RATE_LIMIT``). Only accepted writes (2xx)
   count: an attempt that ends otherwise gives its hit back. So one client can spend at most
