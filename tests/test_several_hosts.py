@@ -5,17 +5,10 @@ second run) they share what production hosts share; on SQLite they share the dat
 and with ``memory://`` limits each master counts for itself (the single-process default).
 """
 
-import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -25,8 +18,8 @@ from campaign.config import ConfigurationError
 from campaign.extensions import db
 from campaign.models import Signature
 from tests.conftest import ON_REDIS, RATELIMIT_URI
+from tests.servers import ROOT, gunicorn, request
 
-ROOT = Path(__file__).resolve().parent.parent
 PETITION = "release-the-prisoners"
 
 
@@ -46,55 +39,6 @@ def test_sqlite_still_generates_its_key_in_the_instance_folder(monkeypatch, tmp_
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app()
     assert app.config["SECRET_KEY"] == (tmp_path / "instance" / "secret_key").read_text()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def request(port, path, body=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", data=data, method="POST" if data else "GET"
-    )
-    req.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        req.add_header(name, value)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310 - local test server
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-@contextmanager
-def host(env: dict, log: Path):
-    """A gunicorn master with the project's gunicorn.conf.py, answering on a free port."""
-    port = _free_port()
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-            cwd=ROOT,
-            env={**env, "BIND": f"127.0.0.1:{port}"},
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if request(port, "/healthz")[0] == 200:
-                        break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-                    time.sleep(0.2)
-            yield port
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 def test_two_hosts_share_one_key_one_limit_and_one_count(make_app, database_url, tmp_path):
@@ -135,7 +79,7 @@ def test_two_hosts_share_one_key_one_limit_and_one_count(make_app, database_url,
     client = {
         "X-Forwarded-For": f"2001:db8:{secrets.randbelow(65536):x}:{os.getpid() % 65536:x}::1"
     }
-    with host(hosts[0], tmp_path / "a.log") as a, host(hosts[1], tmp_path / "b.log") as b:
+    with gunicorn(hosts[0], tmp_path / "a.log") as a, gunicorn(hosts[1], tmp_path / "b.log") as b:
         codes = [
             request(
                 port,
