@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(_api_settings())
     if test_config:
         app.config.from_mapping(test_config)
+    settings.require_secret_key(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", settings.engine_options(app.config))
     app.json.sort_keys = False
 

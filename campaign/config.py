@@ -28,14 +28,29 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
-def _secret_key(instance_path: str) -> str:
-    """The key for hashing client addresses and tokens.
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot run without is missing or wrong."""
 
-    Without SECRET_KEY one is generated once and kept in the instance folder, so that every
-    worker on this machine and every restart hashes the same way.
+
+NO_KEY_MESSAGE = (
+    "SECRET_KEY is not set. With a database other than SQLite the app may run on several "
+    "hosts, and a key generated on each host would make tokens and address hashes made on one "
+    "fail on the others. Set SECRET_KEY to the same random value on every host, e.g. "
+    "python3 -c 'import secrets; print(secrets.token_hex(32))'."
+)
+
+
+def _secret_key(instance_path: str, database_url: str) -> str:
+    """The key for hashing client addresses and tokens; "" when it must be set and is not.
+
+    Without SECRET_KEY and on SQLite (one machine), one is generated once and kept in the
+    instance folder, so that every worker on this machine and every restart hashes the same
+    way. Any other database can be shared by several hosts, whose instance folders would
+    each generate their own key, so there the key must come from the environment
+    (``require_secret_key`` refuses to start without it).
     """
     key = os.environ.get("SECRET_KEY", "").strip()
-    if key:
+    if key or not database_url.startswith("sqlite"):
         return key
     path = os.path.join(instance_path, "secret_key")
     try:
@@ -58,9 +73,10 @@ def _secret_key(instance_path: str) -> str:
 
 def from_environment(instance_path: str) -> dict:
     """Build the Flask config mapping from os.environ."""
+    database_url = _database_url(instance_path)
     return {
-        "SECRET_KEY": _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SECRET_KEY": _secret_key(instance_path, database_url),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "DATABASE_POOL_SIZE": _int("DATABASE_POOL_SIZE", 5),
         "DATABASE_MAX_OVERFLOW": _int("DATABASE_MAX_OVERFLOW", 5),
         "DATABASE_POOL_TIMEOUT": _int("DATABASE_POOL_TIMEOUT", 10),
@@ -71,6 +87,8 @@ def from_environment(instance_path: str) -> dict:
         "SIGNATURE_RATE_LIMIT": os.environ.get("SIGNATURE_RATE_LIMIT", "10/minute;100/hour"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/minute;100/hour"),
         "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
+        # IPv6 clients are counted per network of this size: one subscriber often holds a /64.
+        "RATELIMIT_IPV6_PREFIX": _int("RATELIMIT_IPV6_PREFIX", 64),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "CORS_ORIGINS": _list("CORS_ORIGINS"),
         # Sites allowed to frame the embed widget; empty means CORS_ORIGINS (and this host).
@@ -106,6 +124,12 @@ def from_environment(instance_path: str) -> dict:
         "PENDING_MAX_AGE_DAYS": _int("PENDING_MAX_AGE_DAYS", 30),
         "IP_HASH_MAX_AGE_DAYS": _int("IP_HASH_MAX_AGE_DAYS", 90),
     }
+
+
+def require_secret_key(config) -> None:
+    """Refuse to build an app without a key (see ``_secret_key``), with a message that says why."""
+    if not config.get("SECRET_KEY"):
+        raise ConfigurationError(NO_KEY_MESSAGE)
 
 
 def engine_options(config) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from campaign.errors import ProblemApi
-from campaign.ratelimit import CampaignLimiter, client_address
+from campaign.ratelimit import RateLimiter
 
 # Named constraints let Alembic alter and drop them on SQLite as well as PostgreSQL.
 NAMING_CONVENTION = {
@@ -27,4 +27,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 rest_api = ProblemApi()
 cors = CORS()
-limiter = CampaignLimiter(key_func=client_address)
+limiter = RateLimiter()

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from swagger_ui_bundle import swagger_ui_path
 
 from campaign.errors import DATABASE_RETRY_AFTER, abort
-from campaign.extensions import db, limiter, rest_api
+from campaign.extensions import db, rest_api
 from campaign.services import schema
 from schemas.ops import HealthSchema
 
@@ -63,7 +63,6 @@ def favicon():
 
 
 def register(app: Flask) -> None:
-    limiter.exempt(blp)
     rest_api.register_blueprint(blp)
     app.add_url_rule("/docs/assets/<path:filename>", "swagger_assets", swagger_assets)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
