@@ -5,7 +5,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.http import quote_etag
 
-from campaign.api import tally_cache
 from campaign.extensions import rest_api
 from campaign.services import tallies
 from schemas.tally import TalliesQuerySchema, TalliesSchema, TallySchema
@@ -46,4 +45,3 @@ class CampaignTallies(MethodView):
 
 def register(app) -> None:
     rest_api.register_blueprint(blp)
-    tally_cache.register(app)
