@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, request
 from flask.sessions import SessionInterface
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import config as settings
@@ -15,6 +16,7 @@ from campaign.extensions import cors, db, limiter, migrate, rest_api
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 class NoSessions(SessionInterface):
@@ -47,6 +49,19 @@ class CampaignFlask(Flask):
             if len(self._synced) < self.SYNC_CACHE_LIMIT:
                 self._synced[func] = synced
             return synced
+
+    def dispatch_request(self):
+        # The pool does not ping each connection before use (a round trip per request);
+        # a connection the database dropped is found on first use instead. SQLAlchemy then
+        # discards it and every older pooled one, and a read simply runs again on a fresh
+        # connection. A write is not repeated: it answers 503 with Retry-After.
+        try:
+            return super().dispatch_request()
+        except DBAPIError as error:
+            if not error.connection_invalidated or request.method not in READ_METHODS:
+                raise
+            db.session.rollback()
+            return super().dispatch_request()
 
 
 def create_app(test_config: dict | None = None) -> Flask:

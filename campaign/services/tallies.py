@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import String, and_, cast, func, literal, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from campaign.errors import abort
@@ -52,7 +53,7 @@ def petition_tally(slug: str) -> Tally:
     if not db.session().in_transaction() and db.engine.dialect.name == "postgresql":
         # One statement needs no transaction: autocommit saves the BEGIN and ROLLBACK round
         # trips on the hottest read.
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        _autocommit()
     # The same "petition:<id>" subject counters.petition_subject builds, as SQL.
     subject = literal("petition:") + cast(Petition.id, String)
     row = db.session.execute(
@@ -83,6 +84,19 @@ def petition_tally(slug: str) -> Tally:
     goal, petition_updated, count, counted_updated = row
     updated_at = max(filter(None, (petition_updated, counted_updated)))
     return Tally(signature_count=int(count), goal=goal, updated_at=updated_at)
+
+
+def _autocommit() -> None:
+    try:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    except db.engine.dialect.loaded_dbapi.Error as error:
+        # Setting the isolation level reaches the driver outside SQLAlchemy's error
+        # wrapping, so a connection the database dropped shows up as the driver's own
+        # error: release it, and report it as SQLAlchemy would (the caller may retry).
+        db.session.rollback()
+        raise OperationalError(
+            "SET autocommit", None, error, connection_invalidated=True
+        ) from error
 
 
 def cache_control(config) -> str:
