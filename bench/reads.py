@@ -11,11 +11,16 @@ rounds, bare Flask and each of: GET /healthz, GET /api/v1/campaigns/{slug},
 GET /api/v1/petitions/{slug} and the tally with its per-worker copy off (a second app
 instance with TALLY_CACHE_SECONDS=0). Before measuring it checks the read contract (ETag,
 304 on If-None-Match, public Cache-Control). Prints req/s and the ratio to bare Flask.
+
+With ``--py-spy`` one worker is sampled by py-spy during each path's first round and the
+samples are summed by where the time went (the innermost frame's package or module).
 """
 
 import argparse
+import collections
 import contextlib
 import os
+import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -23,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pgbench_db import ROOT, database, flask, gunicorn  # noqa: E402
+from pgbench_db import ROOT, database, flask, gunicorn, worker_pids  # noqa: E402
 from tally import BARE_APP, wrk  # noqa: E402
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
@@ -68,15 +73,68 @@ def check_contract(url: str) -> None:
                 sys.exit(f"{path}: If-None-Match answered {answer.code}")
 
 
-def measure(targets: dict[str, str], bare_url: str, args) -> dict[str, tuple[float, float]]:
+# Where a worker's time goes: each sample is counted once, under the first of these its
+# stack passes through (so "database" is time spent below SQLAlchemy, wherever called from).
+OWNERS = (
+    ("rate limiter hooks", "flask_limiter/"),
+    ("observability hooks", "campaign/observability.py"),
+    ("hardening hooks", "campaign/hardening.py"),
+    ("CORS", "flask_cors/"),
+    ("database", "sqlalchemy/"),
+    ("database", "psycopg/"),
+    ("database", "sqlite3/"),
+    ("serialising", "marshmallow/"),
+    ("serialising", "json/"),
+    ("flask-smorest", "flask_smorest/"),
+    ("public copy", "campaign/api/public_cache.py"),
+    ("view and services", "campaign/"),
+    ("Flask and Werkzeug", "flask/"),
+    ("Flask and Werkzeug", "werkzeug/"),
+)
+
+
+def owner(stack: str) -> str:
+    for name, marker in OWNERS:
+        if marker in stack:
+            return name
+    return "gunicorn (HTTP, sockets)"
+
+
+def sample(pid: int, seconds: int) -> subprocess.Popen:
+    fd, out = tempfile.mkstemp(suffix=".txt")
+    os.close(fd)
+    command = ["py-spy", "record", "-p", str(pid), "-d", str(seconds), "-f", "raw"]
+    # Sampled while wrk keeps it busy; idle waits for the next request are left out.
+    command += ["-o", out, "--nonblocking", "-r", "200"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process.output = out
+    return process
+
+
+def breakdown(process: subprocess.Popen) -> str:
+    """A worker's samples summed by owner (OWNERS): the per-request time, by who spends it."""
+    process.wait(timeout=120)
+    counts: collections.Counter = collections.Counter()
+    for line in Path(process.output).read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        counts[owner(stack)] += int(n)
+    Path(process.output).unlink()
+    total = sum(counts.values()) or 1
+    return ", ".join(f"{name} {n / total:.0%}" for name, n in counts.most_common(12))
+
+
+def measure(targets, bare_url: str, args, workers) -> dict[str, tuple[float, float]]:
     """Alternate bare and app rounds so that drifting machine load hits both alike."""
     results = {}
     for label, url in targets.items():
         wrk(url, 2, args.connections, args.threads)
         bare, app = [], []
-        for _ in range(args.rounds):
+        for n in range(args.rounds):
             bare.append(wrk(bare_url + "/tally", args.seconds, args.connections, args.threads))
+            spy = sample(workers[label], args.seconds) if args.py_spy and n == 0 else None
             app.append(wrk(url, args.seconds, args.connections, args.threads))
+            if spy:
+                print(f"py-spy, {label}: {breakdown(spy)}")
         results[label] = (sum(app) / len(app), sum(bare) / len(bare))
     return results
 
@@ -89,6 +147,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--py-spy", action="store_true", help="sample one worker per path")
     args = parser.parse_args()
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
     print(
@@ -102,8 +161,8 @@ def main() -> None:
         (Path(scratch) / "bare_app.py").write_text(BARE_APP)
         uncached = {**env, "TALLY_CACHE_SECONDS": "0"}
         with (
-            gunicorn("wsgi:app", ROOT, env, args.workers, probe="/healthz") as (app_url, _),
-            gunicorn("wsgi:app", ROOT, uncached, args.workers, probe="/healthz") as (raw_url, _),
+            gunicorn("wsgi:app", ROOT, env, args.workers, probe="/healthz") as (app_url, app),
+            gunicorn("wsgi:app", ROOT, uncached, args.workers, probe="/healthz") as (raw_url, raw),
             gunicorn("bare_app:app", Path(scratch), env, args.workers, probe="/tally") as (
                 bare_url,
                 _,
@@ -112,7 +171,9 @@ def main() -> None:
             check_contract(app_url)
             targets = {label: app_url + path for label, (path, _) in PATHS.items()}
             targets["GET tally, copy off"] = raw_url + TALLY
-            results = measure(targets, bare_url, args)
+            workers = {label: worker_pids(app)[0] for label in PATHS}
+            workers["GET tally, copy off"] = worker_pids(raw)[0]
+            results = measure(targets, bare_url, args, workers)
     goals = {label: goal for label, (_, goal) in PATHS.items()}
     goals["GET tally, copy off"] = 0.25
     for label, (app, bare) in results.items():
