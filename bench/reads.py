@@ -73,30 +73,36 @@ def check_contract(url: str) -> None:
                 sys.exit(f"{path}: If-None-Match answered {answer.code}")
 
 
-# Where a worker's time goes: each sample is counted once, under the first of these its
-# stack passes through (so "database" is time spent below SQLAlchemy, wherever called from).
-OWNERS = (
+# Where a worker's time goes: a sample below one of these is counted under it (so
+# "database" is time spent below SQLAlchemy, wherever called from); the rest under the
+# innermost frame that is ours, Flask's or Werkzeug's, else under gunicorn itself.
+BELOW = (
     ("rate limiter hooks", "flask_limiter/"),
     ("observability hooks", "campaign/observability.py"),
     ("hardening hooks", "campaign/hardening.py"),
     ("CORS", "flask_cors/"),
     ("database", "sqlalchemy/"),
     ("database", "psycopg/"),
-    ("database", "sqlite3/"),
     ("serialising", "marshmallow/"),
     ("serialising", "json/"),
     ("flask-smorest", "flask_smorest/"),
+)
+INNERMOST = (
     ("public copy", "campaign/api/public_cache.py"),
-    ("view and services", "campaign/"),
+    ("views and services", "campaign/"),
     ("Flask and Werkzeug", "flask/"),
     ("Flask and Werkzeug", "werkzeug/"),
 )
 
 
 def owner(stack: str) -> str:
-    for name, marker in OWNERS:
+    for name, marker in BELOW:
         if marker in stack:
             return name
+    for frame in reversed(stack.split(";")):
+        for name, marker in INNERMOST:
+            if marker in frame:
+                return name
     return "gunicorn (HTTP, sockets)"
 
 
@@ -112,7 +118,7 @@ def sample(pid: int, seconds: int) -> subprocess.Popen:
 
 
 def breakdown(process: subprocess.Popen) -> str:
-    """A worker's samples summed by owner (OWNERS): the per-request time, by who spends it."""
+    """A worker's samples summed by owner: the per-request time, by who spends it."""
     process.wait(timeout=120)
     counts: collections.Counter = collections.Counter()
     for line in Path(process.output).read_text().splitlines():
