@@ -44,8 +44,8 @@ def tally():
 '''
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> float:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     out = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout

@@ -4,8 +4,10 @@ import os
 import sqlite3
 
 from flask import Flask, has_request_context, request
+from flask.sessions import SessionInterface
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import config as settings
@@ -14,11 +16,57 @@ from campaign.extensions import cors, db, limiter, migrate, rest_api
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+class NoSessions(SessionInterface):
+    """The service keeps no cookie session (organizers send tokens), so none is opened."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response) -> None:
+        return None
+
+
+class CampaignFlask(Flask):
+    """Flask without the per-request work this service does not use."""
+
+    session_interface = NoSessions()
+    SYNC_CACHE_LIMIT = 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synced: dict = {}
+
+    def ensure_sync(self, func):
+        # Flask asks, for every hook and view of every request, whether it is a coroutine;
+        # the answer for a registered function never changes, so it is remembered.
+        try:
+            return self._synced[func]
+        except KeyError:
+            synced = super().ensure_sync(func)
+            if len(self._synced) < self.SYNC_CACHE_LIMIT:
+                self._synced[func] = synced
+            return synced
+
+    def dispatch_request(self):
+        # The pool does not ping each connection before use (a round trip per request);
+        # a connection the database dropped is found on first use instead. SQLAlchemy then
+        # discards it and every older pooled one, and a read simply runs again on a fresh
+        # connection. A write is not repeated: it answers 503 with Retry-After.
+        try:
+            return super().dispatch_request()
+        except DBAPIError as error:
+            if not error.connection_invalidated or request.method not in READ_METHODS:
+                raise
+            db.session.rollback()
+            return super().dispatch_request()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     # INSTANCE_PATH lets a container keep the SQLite file and generated key on a volume.
-    app = Flask(
+    app = CampaignFlask(
         __name__,
         instance_path=os.environ.get("INSTANCE_PATH") or None,
         instance_relative_config=True,

@@ -64,3 +64,25 @@ def require_scope(scope: str):
         return wrapper
 
     return decorator
+
+
+def optional_organizer():
+    """The live token (any scope) a read carries, or None when it carries none.
+
+    Reads that show organizers more (drafts) take a token without requiring one; a token
+    that is presented but not live is refused (401) rather than silently read as anonymous.
+    """
+    secret = presented_secret()
+    if not secret:
+        return None
+    token = tokens.authenticate(secret)
+    if token is None:
+        abort(
+            401,
+            "The organizer token is not valid; send a live one or none.",
+            slug="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
+        )
+    tokens.touch(token, in_session=False)
+    g.token = token
+    return token

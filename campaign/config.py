@@ -141,7 +141,9 @@ def engine_options(config) -> dict:
         return {"hide_parameters": True, "connect_args": {"timeout": 30}}
     return {
         "hide_parameters": True,
-        "pool_pre_ping": True,
+        # No ping round trip per checkout: a dropped connection is discarded when a
+        # statement fails on it (reads are then retried, see campaign.CampaignFlask).
+        "pool_pre_ping": False,
         "pool_size": config["DATABASE_POOL_SIZE"],
         "max_overflow": config["DATABASE_MAX_OVERFLOW"],
         "pool_timeout": config["DATABASE_POOL_TIMEOUT"],

@@ -37,9 +37,12 @@ def check_url():
     PostgreSQL cannot hold NUL in text, so a slug such as ``a%00b`` would otherwise fail
     inside the driver instead of simply naming nothing.
     """
-    values = [request.path, *request.args.keys()]
-    values += [v for _, v in request.args.items(multi=True)]
-    if any(CONTROL_CHARACTERS.search(value) for value in values):
+    bad = CONTROL_CHARACTERS.search(request.path)
+    # The query is parsed only when there is one: most reads carry none.
+    if not bad and request.environ.get("QUERY_STRING"):
+        values = [*request.args.keys(), *(v for _, v in request.args.items(multi=True))]
+        bad = any(CONTROL_CHARACTERS.search(value) for value in values)
+    if bad:
         abort(400, "The URL contains control characters.", slug="invalid-url")
 
 
@@ -48,6 +51,9 @@ def check_body():
 
     Both before routing and reading, so that nothing parses what will be refused.
     """
+    environ = request.environ
+    if environ.get("CONTENT_LENGTH", "0") in ("", "0") and "HTTP_TRANSFER_ENCODING" not in environ:
+        return  # no body: nothing to measure or to type
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit and (request.content_length or 0) > limit:
         abort(413, f"The body is over the limit of {limit} bytes.", slug="body-too-large")
@@ -133,16 +139,26 @@ def check_json():
     _check_strings(document)
 
 
+API_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Content-Security-Policy", API_CSP),
+)
+DOCS_HEADERS = (
+    *API_HEADERS[:2],
+    ("Content-Security-Policy", DOCS_CSP),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def security_headers(response):
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.path.startswith("/docs"):
-        headers.setdefault("Content-Security-Policy", DOCS_CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
-    else:
-        # Pages with their own needs (the embed widget) set a policy before this runs.
-        headers.setdefault("Content-Security-Policy", API_CSP)
+    # Pages with their own needs (the embed widget) set a policy before this runs.
+    present = {name.lower() for name, _ in headers.items()}
+    wanted = DOCS_HEADERS if request.path.startswith("/docs") else API_HEADERS
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

@@ -80,8 +80,9 @@ class JsonFormatter(logging.Formatter):
         for field in self.FIELDS:
             if field in record.__dict__:
                 entry[field] = record.__dict__[field]
-        if "request_id" not in entry and has_request_context() and "request_id" in g:
-            entry["request_id"] = g.request_id
+        if "request_id" not in entry and has_request_context():
+            # Made on first use: most requests log nothing before their access line.
+            entry["request_id"] = request_id()
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -150,34 +151,60 @@ def logged_path() -> str:
     return SECRET_PATH.sub(r"/\1/[redacted]", request.path)
 
 
+# Every request counts itself; looking up a labelled child is most of that work, and the
+# label values are few (method, route template, status), so each child is looked up once.
+_request_counters: dict[tuple[str, str, str], object] = {}
+_latency_histograms: dict[tuple[str, str], object] = {}
+
+
+def count_request(method: str, route: str, status: str) -> None:
+    key = (method, route, status)
+    counter = _request_counters.get(key)
+    if counter is None:
+        counter = _request_counters[key] = REQUESTS.labels(method, route, status)
+    counter.inc()
+
+
+def _observe_latency(method: str, route: str, seconds: float) -> None:
+    key = (method, route)
+    histogram = _latency_histograms.get(key)
+    if histogram is None:
+        histogram = _latency_histograms[key] = LATENCY.labels(method, route)
+    histogram.observe(seconds)
+
+
 def start_request() -> None:
     g.request_started = time.perf_counter()
-    request_id()
 
 
 def finish_request(response: Response) -> Response:
     started = g.get("request_started")
     elapsed = time.perf_counter() - started if started is not None else 0.0
-    response.headers[REQUEST_ID_HEADER] = request_id()
+    identifier = request_id()
+    response.headers[REQUEST_ID_HEADER] = identifier
     route = route_template()
     status = response.status_code
-    REQUESTS.labels(request.method, route, str(status)).inc()
-    LATENCY.labels(request.method, route).observe(elapsed)
+    method = request.method
+    count_request(method, route, str(status))
+    _observe_latency(method, route, elapsed)
     if status == 429:
         RATE_LIMITED.labels(route).inc()
+    # The line's fields (a keyed hash among them) are built only when it is written.
+    if not log.isEnabledFor(logging.INFO):
+        return response
     path = logged_path()
     log.info(
         "%s %s %s",
-        request.method,
+        method,
         path,
         status,
         extra={
-            "method": request.method,
+            "method": method,
             "path": path,
             "route": route,
             "status": status,
             "duration_ms": round(elapsed * 1000, 2),
-            "request_id": request_id(),
+            "request_id": identifier,
             "client": client_hash(),
         },
     )

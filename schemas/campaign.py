@@ -45,7 +45,12 @@ class CampaignSchema(ma.Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     summary = ma.fields.String()
-    status = ma.fields.String(metadata={"enum": ["active", "closed"]})
+    status = ma.fields.String(
+        metadata={
+            "enum": ["draft", "active", "closed"],
+            "description": "`draft` only in reads made with an organizer token",
+        }
+    )
     goal = ma.fields.Integer()
     signature_count = ma.fields.Integer(
         metadata={"description": "Counted signatures on all the campaign's petitions"}
@@ -56,7 +61,7 @@ class CampaignSchema(ma.Schema):
     targets = ma.fields.List(ma.fields.Nested(TargetSchema))
     prisoners = ma.fields.List(ma.fields.Nested(PrisonerSchema))
     petitions = ma.fields.List(
-        ma.fields.Nested(PetitionSummarySchema), attribute="public_petitions"
+        ma.fields.Nested(PetitionSummarySchema), attribute="listed_petitions"
     )
     legislation = ma.fields.List(ma.fields.Nested(LegislationSchema))
     created_at = ma.fields.AwareDateTime()

@@ -13,7 +13,12 @@ class PetitionSummarySchema(ma.Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     goal = ma.fields.Integer()
-    status = ma.fields.String(metadata={"enum": ["active", "closed"]})
+    status = ma.fields.String(
+        metadata={
+            "enum": ["draft", "active", "closed"],
+            "description": "`draft` only in reads made with an organizer token",
+        }
+    )
     signature_count = ma.fields.Integer()
     demands = ma.fields.Pluck("schemas.campaign.DemandSchema", "slug", many=True)
 

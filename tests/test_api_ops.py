@@ -83,6 +83,39 @@ def test_readyz_is_503_when_the_database_is_unreachable(make_app):
     assert "psycopg" not in response.get_data(as_text=True)
 
 
+def _drop_pooled_connection(app) -> None:
+    """Close the connection the pool holds behind its back, as a database restart would."""
+    with app.app_context(), db.engine.connect() as conn:
+        dropped = conn.connection.dbapi_connection
+    dropped.close()
+
+
+def test_reads_recover_from_a_dropped_connection_and_writes_get_503(make_app):
+    app = make_app(TALLY_CACHE_SECONDS=0, PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    tally = "/api/v1/petitions/release-the-prisoners/tally"
+    assert client.get(tally).status_code == 200
+    _drop_pooled_connection(app)
+    # No ping before use: the read finds the connection dead, and runs again on a new one.
+    assert client.get(tally).status_code == 200
+    assert client.get("/api/v1/campaigns").status_code == 200
+
+    _drop_pooled_connection(app)
+    write = client.post(
+        "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups",
+        json={"given_name": "Ani", "email": "ani@example.org", "country": "AM", "consent": True},
+    )
+    assert write.status_code == 503
+    assert write.headers["Retry-After"].isdigit()
+    assert write.content_type == "application/problem+json"
+    # The pool has let go of the dead connection: the next write goes through.
+    again = client.post(
+        "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups",
+        json={"given_name": "Ani", "email": "ani@example.org", "country": "AM", "consent": True},
+    )
+    assert again.status_code == 201
+
+
 def test_openapi_document_is_valid_and_lists_the_read_api(client):
     response = client.get("/openapi.json")
     assert response.status_code == 200

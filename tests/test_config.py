@@ -58,7 +58,7 @@ def test_environment_overrides(clean_env, monkeypatch):
     assert config["SECRET_KEY"] == "k" * 40
 
 
-def test_postgres_pool_pre_pings():
+def test_postgres_pool_does_not_ping_before_each_use():
     options = settings.engine_options(
         {
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x/y",
@@ -68,7 +68,7 @@ def test_postgres_pool_pre_pings():
             "DATABASE_CONNECT_TIMEOUT": 2,
         }
     )
-    assert options["pool_pre_ping"] is True
+    assert options["pool_pre_ping"] is False
     assert options["pool_size"] == 7
 
 

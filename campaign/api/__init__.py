@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         osdi,
         people,
         petitions,
+        public_cache,
         security,
         signatures,
         signers,
@@ -36,6 +37,8 @@ def register(app: Flask) -> None:
     rest_api.register_blueprint(signups.blp)
     tallies.register(app)
     rest_api.register_blueprint(badge.blp)
+    # Anonymous repeats of the public reads above are answered from a per-worker copy.
+    public_cache.register(app)
 
     # Organizers: signers, edits, people's data, webhooks, OSDI.
     rest_api.register_blueprint(signers.blp)

@@ -5,7 +5,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.http import quote_etag
 
-from campaign.api import tally_cache
 from campaign.auth import optional_scope
 from campaign.extensions import rest_api
 from campaign.services import tallies
@@ -60,4 +59,3 @@ class CampaignTallies(MethodView):
 
 def register(app) -> None:
     rest_api.register_blueprint(blp)
-    tally_cache.register(app)

@@ -9,6 +9,12 @@ from campaign.models import Campaign, Petition
 from campaign.services import counters
 
 PUBLIC_STATUSES = ("active", "closed")
+# What organizers' reads show: drafts as well, each marked by its status.
+ALL_STATUSES = ("draft", "active", "closed")
+
+
+def _statuses(drafts: bool) -> tuple[str, ...]:
+    return ALL_STATUSES if drafts else PUBLIC_STATUSES
 
 
 def _campaign_query():
@@ -22,9 +28,12 @@ def _campaign_query():
     )
 
 
-def attach_counts(campaigns: list[Campaign]) -> None:
-    """Set ``signature_count`` on each campaign's public petitions, ``signup_count`` on each."""
-    petitions = [p for c in campaigns for p in c.public_petitions]
+def attach_counts(campaigns: list[Campaign], drafts: bool = False) -> None:
+    """List each campaign's petitions (``listed_petitions``: the public ones, or all with
+    ``drafts``) with their ``signature_count``, and set ``signup_count`` on each campaign."""
+    for campaign in campaigns:
+        campaign.listed_petitions = campaign.petitions if drafts else campaign.public_petitions
+    petitions = [p for c in campaigns for p in c.listed_petitions]
     subjects = [counters.petition_subject(p.id) for p in petitions]
     petition_counts = counters.totals(subjects)
     for petition in petitions:
@@ -38,36 +47,42 @@ def attach_counts(campaigns: list[Campaign]) -> None:
         campaign.signup_count = signups[subject]
 
 
-def public_campaigns() -> list[Campaign]:
+def public_campaigns(drafts: bool = False) -> list[Campaign]:
+    """Published campaigns; with ``drafts`` (organizers) every campaign."""
     campaigns = list(
         db.session.scalars(
-            _campaign_query().where(Campaign.status.in_(PUBLIC_STATUSES)).order_by(Campaign.id)
+            _campaign_query().where(Campaign.status.in_(_statuses(drafts))).order_by(Campaign.id)
         )
     )
-    attach_counts(campaigns)
+    attach_counts(campaigns, drafts)
     return campaigns
 
 
-def public_campaign(slug: str) -> Campaign:
+def public_campaign(slug: str, drafts: bool = False) -> Campaign:
+    """A published campaign, or with ``drafts`` (organizers) any campaign; 404 otherwise."""
     campaign = db.session.scalar(
-        _campaign_query().where(Campaign.slug == slug, Campaign.status.in_(PUBLIC_STATUSES))
+        _campaign_query().where(Campaign.slug == slug, Campaign.status.in_(_statuses(drafts)))
     )
     if campaign is None:
         abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
-    attach_counts([campaign])
+    attach_counts([campaign], drafts)
     return campaign
 
 
-def find_petition(slug: str) -> Petition:
-    """A petition the public may see (active or closed, in a public campaign), or 404."""
+def find_petition(slug: str, drafts: bool = False) -> Petition:
+    """A petition the public may see (active or closed, in a public campaign), or 404.
+
+    With ``drafts`` (organizers) drafts and petitions of draft campaigns are found too.
+    """
+    statuses = _statuses(drafts)
     petition = db.session.scalar(
         select(Petition)
         .join(Petition.campaign)
         .options(selectinload(Petition.demands), selectinload(Petition.targets))
         .where(
             Petition.slug == slug,
-            Petition.status.in_(PUBLIC_STATUSES),
-            Campaign.status.in_(PUBLIC_STATUSES),
+            Petition.status.in_(statuses),
+            Campaign.status.in_(statuses),
         )
     )
     if petition is None:
@@ -75,8 +90,8 @@ def find_petition(slug: str) -> Petition:
     return petition
 
 
-def public_petition(slug: str) -> Petition:
-    petition = find_petition(slug)
+def public_petition(slug: str, drafts: bool = False) -> Petition:
+    petition = find_petition(slug, drafts)
     subject = counters.petition_subject(petition.id)
     petition.signature_count = counters.totals([subject])[subject]
     return petition

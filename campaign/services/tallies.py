@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import String, and_, cast, func, literal, select
+from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from campaign.errors import abort
@@ -51,42 +52,64 @@ class Tally:
         return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
 
 
+def _published(column):
+    # Plain comparisons rather than IN: no list parameter to expand on every execution.
+    return or_(*(column == status for status in PUBLIC_STATUSES))
+
+
+# Built once: the statement is the same for every petition, the slug is its one parameter.
+# The same "petition:<id>" subject counters.petition_subject builds, as SQL.
+TALLY_QUERY = (
+    select(
+        Petition.goal,
+        Petition.updated_at,
+        func.coalesce(func.sum(Counter.count), 0),
+        func.max(Counter.updated_at),
+    )
+    .join(Campaign, Campaign.id == Petition.campaign_id)
+    .outerjoin(
+        Counter,
+        and_(
+            Counter.subject == literal("petition:") + cast(Petition.id, String),
+            Counter.dimension == counters.TOTAL,
+            Counter.key == "",
+        ),
+    )
+    .where(
+        Petition.slug == bindparam("slug"),
+        _published(Petition.status),
+        _published(Campaign.status),
+    )
+    .group_by(Petition.id, Petition.goal, Petition.updated_at)
+)
+
+
 def petition_tally(slug: str) -> Tally:
     """The public counter of one published petition, or 404."""
     if not db.session().in_transaction() and db.engine.dialect.name == "postgresql":
         # One statement needs no transaction: autocommit saves the BEGIN and ROLLBACK round
         # trips on the hottest read.
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    # The same "petition:<id>" subject counters.petition_subject builds, as SQL.
-    subject = literal("petition:") + cast(Petition.id, String)
-    row = db.session.execute(
-        select(
-            Petition.goal,
-            Petition.updated_at,
-            func.coalesce(func.sum(Counter.count), 0),
-            func.max(Counter.updated_at),
-        )
-        .join(Campaign, Campaign.id == Petition.campaign_id)
-        .outerjoin(
-            Counter,
-            and_(
-                Counter.subject == subject,
-                Counter.dimension == counters.TOTAL,
-                Counter.key == "",
-            ),
-        )
-        .where(
-            Petition.slug == slug,
-            Petition.status.in_(PUBLIC_STATUSES),
-            Campaign.status.in_(PUBLIC_STATUSES),
-        )
-        .group_by(Petition.id, Petition.goal, Petition.updated_at)
-    ).first()
+        _autocommit()
+    # Core, not the ORM: the row is four plain values.
+    row = db.session.connection().execute(TALLY_QUERY, {"slug": slug}).first()
     if row is None:
         abort(404, f"No petition is published under the slug {slug!r}.", slug="not-found")
     goal, petition_updated, count, counted_updated = row
     updated_at = max(filter(None, (petition_updated, counted_updated)))
     return Tally(signature_count=int(count), goal=goal, updated_at=updated_at)
+
+
+def _autocommit() -> None:
+    try:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    except db.engine.dialect.loaded_dbapi.Error as error:
+        # Setting the isolation level reaches the driver outside SQLAlchemy's error
+        # wrapping, so a connection the database dropped shows up as the driver's own
+        # error: release it, and report it as SQLAlchemy would (the caller may retry).
+        db.session.rollback()
+        raise OperationalError(
+            "SET autocommit", None, error, connection_invalidated=True
+        ) from error
 
 
 def cache_control(config) -> str:
