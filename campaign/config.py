@@ -68,6 +68,11 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SIGNATURE_RATE_LIMIT": os.environ.get("SIGNATURE_RATE_LIMIT", "10/minute;100/hour"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/minute;100/hour"),
+        "OUTREACH_RATE_LIMIT": os.environ.get("OUTREACH_RATE_LIMIT", "10/minute;100/hour"),
+        # Public breakdowns fold buckets smaller than this into "other".
+        "PUBLIC_MIN_BUCKET": _int("PUBLIC_MIN_BUCKET", 10),
+        # Where the congressional data lives; empty: the copy shipped in campaign/data/us.
+        "TARGETS_DATA_DIR": os.environ.get("TARGETS_DATA_DIR", ""),
         "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "CORS_ORIGINS": _list("CORS_ORIGINS"),

@@ -8,6 +8,8 @@ from campaign.extensions import rest_api
 def register(app: Flask) -> None:
     from campaign.api import (
         admin,
+        advocacy,
+        advocacy_admin,
         badge,
         campaigns,
         confirm,
@@ -34,12 +36,14 @@ def register(app: Flask) -> None:
     rest_api.register_blueprint(petitions.blp)
     rest_api.register_blueprint(signatures.blp)
     rest_api.register_blueprint(signups.blp)
+    rest_api.register_blueprint(advocacy.blp)
     tallies.register(app)
     rest_api.register_blueprint(badge.blp)
 
     # Organizers: signers, edits, people's data, webhooks, OSDI.
     rest_api.register_blueprint(signers.blp)
     rest_api.register_blueprint(admin.blp)
+    rest_api.register_blueprint(advocacy_admin.blp)
     rest_api.register_blueprint(people.blp)
     rest_api.register_blueprint(webhooks.blp)
     osdi.register(rest_api)
