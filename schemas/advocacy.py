@@ -170,3 +170,9 @@ class ReportSchema(ma.Schema):
     advocacy_campaign = ma.fields.String()
     type = ma.fields.String()
     targets = ma.fields.List(ma.fields.Nested(ReportTargetSchema))
+
+
+class OutreachInvalidationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+    invalidated = ma.fields.Integer(metadata={"description": "1 if it left the counts now"})

@@ -6,11 +6,12 @@ from flask_smorest import Blueprint
 
 from campaign.api.security import organizer
 from campaign.api.signers import CSV_DOC, csv_response
-from campaign.services import advocacy_admin
+from campaign.services import advocacy_admin, advocacy_integrity
 from schemas.advocacy import (
     AdvocacyCampaignSchema,
     AdvocacyCreateSchema,
     AdvocacyEditSchema,
+    OutreachInvalidationSchema,
     ReportSchema,
 )
 
@@ -75,3 +76,13 @@ class LettersCsv(MethodView):
         """Every outreach with its letter, for hand delivery; streamed (scope: export)."""
         row = advocacy_admin.find(slug)
         return csv_response(advocacy_admin.letters_csv(row.slug), f"{slug}-letters.csv")
+
+
+@blp.route("/advocacy-campaigns/<slug>/outreaches/<int:outreach_id>/invalidate")
+class OutreachInvalidation(MethodView):
+    @organizer(blp, "manage")
+    @blp.response(200, OutreachInvalidationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, slug: str, outreach_id: int):
+        """Take one outreach out of every count; 0 if it was already out (scope: manage)."""
+        return advocacy_integrity.invalidate(advocacy_admin.find(slug), outreach_id)
