@@ -172,7 +172,7 @@ def _insert(advocacy: AdvocacyCampaign, person_id: int, target: dict, details: d
             country=details.get("country") or "",
             region=details.get("region") or "",
             consent=bool(details.get("consent")),
-            subject=advocacy.subject,
+            subject=details.get("subject") or advocacy.subject,
             message=details.get("message") or "",
             outcome=details.get("outcome") or "",
             duration=details.get("duration"),
