@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
         confirm,
         converters,
         embed,
+        embed_advocacy,
         ops,
         osdi,
         people,
@@ -51,4 +52,5 @@ def register(app: Flask) -> None:
     # Pages for browsers and operators.
     confirm.register(app)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(embed_advocacy.bp)
     ops.register(app)
