@@ -75,7 +75,9 @@ def _latency_ms(text: str, label: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, script: str, seconds: int, connections: int, threads: int) -> dict:
+def wrk(
+    url: str, script: str, seconds: int, connections: int, threads: int, path: str = PATH
+) -> dict:
     run = uuid.uuid4().hex[:8]
     command = [
         "wrk",
@@ -87,7 +89,7 @@ def wrk(url: str, script: str, seconds: int, connections: int, threads: int) -> 
         "--latency",
         "-s",
         script,
-        url + PATH,
+        url + path,
         "--",
         run,
     ]
