@@ -33,6 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_call": "Your call is recorded. Here is the script for each office.",
         "letter_for": "Letter to {name}",
         "closed": "This campaign is closed.",
+        "unavailable": "This campaign is not available.",
         "choose_one": "Please choose at least one person to contact.",
     },
     "hy": {
@@ -64,6 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_call": "Ձեր զանգը նշված է։ Ահա յուրաքանչյուր գրասենյակի համար տեքստը։",
         "letter_for": "Նամակ՝ {name}",
         "closed": "Այս արշավը փակված է։",
+        "unavailable": "Այս արշավը հասանելի չէ։",
         "choose_one": "Խնդրում ենք ընտրել առնվազն մեկ հասցեատեր։",
     },
 }
