@@ -26,9 +26,9 @@ class FixedTargetSchema(ma.Schema):
     name = Text(max_length=200)
     title = Text(max_length=200)
     organization = Text(max_length=200)
-    email = ma.fields.Email(load_default="")
+    email = ma.fields.Email()
     phone = Text(max_length=40)
-    contact_form = ma.fields.Url(load_default="", schemes={"http", "https"})
+    contact_form = ma.fields.Url(schemes={"http", "https"})
 
 
 class AdvocacyCampaignSchema(ma.Schema):
