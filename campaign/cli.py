@@ -99,3 +99,6 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(tallies_group)
     app.cli.add_command(signatures_group)
+    from campaign.commands.targets import targets_group
+
+    app.cli.add_command(targets_group)

@@ -86,6 +86,9 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "").strip(),
         "SIGNATURE_RATE_LIMIT": os.environ.get("SIGNATURE_RATE_LIMIT", "10/minute;100/hour"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/minute;100/hour"),
+        "OUTREACH_RATE_LIMIT": os.environ.get("OUTREACH_RATE_LIMIT", "10/minute;100/hour"),
+        # Where the congressional data lives; empty: the copy shipped in campaign/data/us.
+        "TARGETS_DATA_DIR": os.environ.get("TARGETS_DATA_DIR", ""),
         "WIDGET_RATE_LIMIT": os.environ.get("WIDGET_RATE_LIMIT", "600/minute;20000/hour"),
         # IPv6 clients are counted per network of this size: one subscriber often holds a /64.
         "RATELIMIT_IPV6_PREFIX": _int("RATELIMIT_IPV6_PREFIX", 64),
@@ -101,7 +104,7 @@ def from_environment(instance_path: str) -> dict:
         "TALLY_MAX_AGE": _int("TALLY_MAX_AGE", 5),
         "TALLY_CACHE_SECONDS": _int("TALLY_CACHE_SECONDS", 1),
         "COUNTER_SHARDS": _int("COUNTER_SHARDS", 8),
-        # Public breakdown buckets under this many are folded into "other" (issue 11).
+        # Public breakdown buckets under this many are folded into "other".
         "PUBLIC_MIN_BUCKET": _int("PUBLIC_MIN_BUCKET", 10),
         # At most this many confirmation emails to one recipient per UTC day, all petitions.
         "CONFIRMATION_MAX_PER_DAY": _int("CONFIRMATION_MAX_PER_DAY", 3),

@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from schemas.advocacy import AdvocacySummarySchema
 from schemas.petition import PetitionSummarySchema
 
 
@@ -64,6 +65,10 @@ class CampaignSchema(ma.Schema):
         ma.fields.Nested(PetitionSummarySchema), attribute="listed_petitions"
     )
     legislation = ma.fields.List(ma.fields.Nested(LegislationSchema))
+    advocacy_campaigns = ma.fields.List(
+        ma.fields.Nested(AdvocacySummarySchema),
+        metadata={"description": "Published letter and call campaigns"},
+    )
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
 

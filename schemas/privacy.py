@@ -11,6 +11,7 @@ class ErasureSchema(ma.Schema):
     person_id = ma.fields.Integer()
     signatures = ma.fields.Integer(metadata={"description": "Signatures deleted"})
     signups = ma.fields.Integer(metadata={"description": "Sign-ups deleted"})
+    outreaches = ma.fields.Integer(metadata={"description": "Letters and calls deleted"})
 
 
 class PersonExportSchema(ma.Schema):
@@ -20,6 +21,7 @@ class PersonExportSchema(ma.Schema):
     signatures = ma.fields.List(ma.fields.Dict())
     signups = ma.fields.List(ma.fields.Dict())
     campaigns = ma.fields.List(ma.fields.String())
+    outreaches = ma.fields.List(ma.fields.Dict())
     messages = ma.fields.List(ma.fields.Dict())
 
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-EVENTS = ["signature.counted", "signup.created"]
+EVENTS = ["signature.counted", "signup.created", "outreach.created"]
 
 
 class WebhookInputSchema(ma.Schema):

@@ -78,6 +78,7 @@ def base_config(database_url: str, **overrides) -> dict:
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "SIGNATURE_RATE_LIMIT": "1000/minute",
         "SIGNUP_RATE_LIMIT": "1000/minute",
+        "OUTREACH_RATE_LIMIT": "1000/minute",
     }
     config.update(overrides)
     return config

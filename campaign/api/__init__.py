@@ -8,11 +8,14 @@ from campaign.extensions import rest_api
 def register(app: Flask) -> None:
     from campaign.api import (
         admin,
+        advocacy,
+        advocacy_admin,
         badge,
         campaigns,
         confirm,
         converters,
         embed,
+        embed_advocacy,
         ops,
         osdi,
         people,
@@ -35,6 +38,7 @@ def register(app: Flask) -> None:
     rest_api.register_blueprint(petitions.blp)
     rest_api.register_blueprint(signatures.blp)
     rest_api.register_blueprint(signups.blp)
+    rest_api.register_blueprint(advocacy.blp)
     tallies.register(app)
     rest_api.register_blueprint(badge.blp)
     # Anonymous repeats of the public reads above are answered from a per-worker copy.
@@ -43,6 +47,7 @@ def register(app: Flask) -> None:
     # Organizers: signers, edits, people's data, webhooks, OSDI.
     rest_api.register_blueprint(signers.blp)
     rest_api.register_blueprint(admin.blp)
+    rest_api.register_blueprint(advocacy_admin.blp)
     rest_api.register_blueprint(people.blp)
     rest_api.register_blueprint(webhooks.blp)
     osdi.register(rest_api)
@@ -50,4 +55,5 @@ def register(app: Flask) -> None:
     # Pages for browsers and operators.
     confirm.register(app)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(embed_advocacy.bp)
     ops.register(app)

@@ -18,7 +18,7 @@ from campaign.errors import abort
 from campaign.services import catalog, widget
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
-ASSETS = ("widget.css", "widget.js")
+ASSETS = ("widget.css", "widget.js", "advocacy.js")
 HONEYPOT = "website"
 ASSET_MAX_AGE = 3600
 PAGE_MAX_AGE = 30

@@ -1,6 +1,7 @@
 """SQLAlchemy models: campaign content, constituents and their actions, and operational tables."""
 
 from .actions import CampaignPerson, Person, Signature, Signup
+from .advocacy import AdvocacyCampaign, AdvocacyParticipant, AdvocacyTarget, Outreach
 from .content import (
     Campaign,
     Demand,
@@ -15,6 +16,10 @@ from .ops import ApiToken, Counter, IdempotencyKey, Milestone
 from .outbox import ConfirmationToken, OutboxItem, Webhook
 
 __all__ = [
+    "AdvocacyCampaign",
+    "AdvocacyParticipant",
+    "AdvocacyTarget",
+    "Outreach",
     "ApiToken",
     "Campaign",
     "CampaignPerson",

@@ -15,7 +15,7 @@ from campaign.extensions import db
 from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
-OUTBOX_KINDS = ("confirmation", "webhook")
+OUTBOX_KINDS = ("confirmation", "webhook", "letter")
 
 
 class OutboxItem(db.Model):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import contains_eager, defer, selectinload
 from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, Petition
-from campaign.services import counters
+from campaign.services import advocacy, counters
 
 PUBLIC_STATUSES = ("active", "closed")
 # What organizers' reads show: drafts as well, each marked by its status.
@@ -45,6 +45,7 @@ def attach_counts(campaigns: list[Campaign], drafts: bool = False) -> None:
         subject = counters.campaign_subject(campaign.id)
         campaign.signature_count = signatures[subject]
         campaign.signup_count = signups[subject]
+    advocacy.published_in(campaigns)
 
 
 def public_campaigns(drafts: bool = False) -> list[Campaign]:

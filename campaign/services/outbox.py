@@ -77,9 +77,13 @@ def enqueue(
 
 def _handlers() -> dict[str, Callable[[OutboxItem], int | None]]:
     # Imported here: the senders use services that themselves queue into the outbox.
-    from campaign.services import confirmation, webhooks
+    from campaign.services import advocacy_events, confirmation, webhooks
 
-    return {"confirmation": confirmation.send, "webhook": webhooks.deliver}
+    return {
+        "confirmation": confirmation.send,
+        "webhook": webhooks.deliver,
+        "letter": advocacy_events.send_letter,
+    }
 
 
 def worker_name() -> str:

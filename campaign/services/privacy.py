@@ -23,7 +23,7 @@ from campaign.models import (
     Signature,
     Signup,
 )
-from campaign.services import confirmation, counters, links, people, signing
+from campaign.services import advocacy_integrity, confirmation, counters, links, people, signing
 
 PERSON_FIELDS = (
     "id",
@@ -108,6 +108,7 @@ def export(email: str) -> dict | None:
             for s, slug in signups
         ],
         "campaigns": list(campaigns),
+        "outreaches": advocacy_integrity.export_person(person.id),
         "messages": [
             {
                 "kind": m.kind,
@@ -168,11 +169,18 @@ def erase(person_id: int) -> dict | None:
     ).all()
     for campaign_id in memberships:
         deltas[(counters.campaign_subject(campaign_id), "people", "")] -= 1
+    outreach_deltas, outreaches = advocacy_integrity.erase_person(person_id)
+    deltas.update(outreach_deltas)
     counters.add_deltas(deltas)
     # Queued messages about the person go with them (ON DELETE CASCADE).
     db.session.execute(delete(Person).where(Person.id == person_id))
     db.session.commit()
-    return {"person_id": person_id, "signatures": len(removed), "signups": len(signups)}
+    return {
+        "person_id": person_id,
+        "signatures": len(removed),
+        "signups": len(signups),
+        "outreaches": outreaches,
+    }
 
 
 def erase_by_email(email: str) -> dict | None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.extensions import db
 from campaign.models import Campaign, CampaignPerson, Counter, Petition, Signature, Signup
-from campaign.services import counters, milestones, signing
+from campaign.services import advocacy_integrity, counters, milestones, signing
 
 CAMPAIGN_DIMENSIONS = ("signatures", "signups", "people", "country", "region", "source", "hour")
 
@@ -159,9 +159,12 @@ def check(slugs: list[str] | None = None) -> Report:
     """Compare every counter of these campaigns (default: all) with their rows."""
     _snapshot()
     campaigns = _campaigns(slugs)
+    ids = [c.id for c in campaigns]
     expected = _expected(campaigns)
+    expected.update(advocacy_integrity.expected(ids))
     counted = _counted(campaigns)
-    report = Report(labels=_labels(campaigns))
+    counted.update(advocacy_integrity.counted(ids))
+    report = Report(labels=_labels(campaigns) | advocacy_integrity.labels(ids))
     for key in sorted(set(expected) | set(counted)):
         report.checked += 1
         if expected[key] != counted[key]:

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, update
 
 from campaign.extensions import db
-from campaign.models import Signature, Signup
+from campaign.models import Outreach, Signature, Signup
 from campaign.models.types import utcnow
 from campaign.services import confirmation, counters, idempotency, outbox
 
@@ -36,7 +36,7 @@ def purge() -> dict:
 
     hashes_before = now - timedelta(days=config["IP_HASH_MAX_AGE_DAYS"])
     blanked = 0
-    for model in (Signature, Signup):
+    for model in (Signature, Signup, Outreach):
         result = db.session.execute(
             update(model)
             .where(model.ip_hash != "", model.created_at < hashes_before)

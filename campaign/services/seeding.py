@@ -13,7 +13,15 @@ from datetime import date
 from sqlalchemy import select
 
 from campaign.extensions import db
-from campaign.models import Campaign, Demand, Legislation, Petition, Prisoner, Target
+from campaign.models import (
+    AdvocacyCampaign,
+    Campaign,
+    Demand,
+    Legislation,
+    Petition,
+    Prisoner,
+    Target,
+)
 
 
 def _upsert_child(model, existing: dict, campaign: Campaign, position: int, item: dict, fields):
@@ -82,4 +90,23 @@ def load_campaign(data: dict) -> Campaign:
         petition.demands = [by_slug["demands"][slug] for slug in item.get("demands", [])]
         petition.targets = [by_slug["targets"][slug] for slug in item.get("targets", [])]
     db.session.flush()
+    _load_advocacy(campaign, data.get("advocacy_campaigns", []))
+    db.session.flush()
     return campaign
+
+
+ADVOCACY_FIELDS = ("title", "description", "type", "targeting", "subject", "template", "script")
+
+
+def _load_advocacy(campaign: Campaign, items: list[dict]) -> None:
+    for pos, item in enumerate(items):
+        row = db.session.scalar(
+            select(AdvocacyCampaign).where(AdvocacyCampaign.slug == item["slug"])
+        )
+        if row is None:
+            row = AdvocacyCampaign(slug=item["slug"], status=item.get("status", "draft"))
+            db.session.add(row)
+        row.campaign_id = campaign.id
+        row.position = pos
+        for field in ADVOCACY_FIELDS:
+            setattr(row, field, item.get(field, ""))

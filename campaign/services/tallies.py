@@ -132,7 +132,7 @@ def _public_campaign(slug: str) -> Campaign:
     return campaign
 
 
-def _ranked(
+def ranked(
     counts: dict[str, int], name: str, min_bucket: int = 0, max_buckets: int | None = None
 ) -> list[dict]:
     """Buckets largest first. Those under ``min_bucket``, and any past ``max_buckets``, are
@@ -218,11 +218,9 @@ def campaign_tallies(
         ],
         "signup_count": counters.totals([subject], "signups")[subject],
         "people_count": counters.totals([subject], "people")[subject],
-        "by_country": _ranked(counters.breakdown(subject, "country"), "code", min_bucket),
-        "by_region": _ranked(
-            counters.breakdown(subject, "region"), "code", min_bucket, max_regions
-        ),
-        "by_source": _ranked(counters.breakdown(subject, "source"), "source", min_bucket),
+        "by_country": ranked(counters.breakdown(subject, "country"), "code", min_bucket),
+        "by_region": ranked(counters.breakdown(subject, "region"), "code", min_bucket, max_regions),
+        "by_source": ranked(counters.breakdown(subject, "source"), "source", min_bucket),
         "interval": interval,
         "series": series(counters.breakdown(subject, "hour"), interval, since, until),
         "milestones": [

@@ -28,7 +28,7 @@ from campaign.models import Campaign, OutboxItem, Person, Petition, Signature, S
 from campaign.models.types import utcnow
 from campaign.services import netcheck, outbox, write_cache
 
-EVENTS = ("signature.counted", "signup.created")
+EVENTS = ("signature.counted", "signup.created", "outreach.created")
 USER_AGENT = "campaign-api-webhooks/1"
 RECENT_DELIVERIES = 20
 

@@ -2,7 +2,13 @@
 
 from flask_smorest import Api
 
-from campaign.api.osdi import entry, people, petitions, signatures  # noqa: F401 - routes
+from campaign.api.osdi import (  # noqa: F401 - routes
+    advocacy,
+    entry,
+    people,
+    petitions,
+    signatures,
+)
 from campaign.api.osdi.blueprint import SCHEME, SCHEME_NAME, blp
 
 

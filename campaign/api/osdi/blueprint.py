@@ -91,7 +91,9 @@ def _properties(errors, prefix: str = "") -> list[tuple[str, str]]:
 def _resource() -> str:
     last = request.path.rstrip("/").rsplit("/", 1)[-1]
     if request.method == "POST":
-        return "osdi:signature" if last == "signatures" else "osdi:person"
+        return {"signatures": "osdi:signature", "outreaches": "osdi:outreach"}.get(
+            last, "osdi:person"
+        )
     return f"osdi:{last}"
 
 

@@ -66,6 +66,9 @@ def entry_point() -> dict:
             "osdi:petitions": link("/petitions", "The collection of petitions in the system"),
             "osdi:people": link("/people", "The collection of people in the system"),
             "osdi:person_signup_helper": link("/people", "The person signup helper"),
+            "osdi:advocacy_campaigns": link(
+                "/advocacy_campaigns", "The collection of advocacy campaigns in the system"
+            ),
             "docs": {"href": request.url_root.rstrip("/") + "/docs", "title": "Documentation"},
         },
     }
@@ -177,7 +180,11 @@ def person(item: Person) -> dict:
             }
         ],
         "postal_addresses": _address(item),
-        "links": {"self": link(path), "osdi:signatures": link(f"{path}/signatures")},
+        "links": {
+            "self": link(path),
+            "osdi:signatures": link(f"{path}/signatures"),
+            "osdi:outreaches": link(f"{path}/outreaches"),
+        },
     }
 
 

@@ -1,6 +1,8 @@
 /*
  * The one-line petition widget for partner sites:
  *   <script src="https://HOST/embed.js" data-petition="SLUG" async></script>
+ * or, for a letter or call campaign to the reader's senators or representative:
+ *   <script src="https://HOST/embed.js" data-advocacy="SLUG" async></script>
  * Options: data-lang ("en", "hy"), data-source (a partner code for the tallies),
  * data-title (the iframe's accessible name), data-width (CSS max-width, default 480px),
  * data-widget-key (the partner's public widget key, for the per-widget rate limit).
@@ -41,7 +43,9 @@
   }
 
   function mount(script) {
-    var slug = script.getAttribute("data-petition");
+    var advocacy = script.getAttribute("data-advocacy");
+    var slug = script.getAttribute("data-petition") || advocacy;
+    var kind = script.getAttribute("data-petition") ? "petitions" : "advocacy";
     var origin = originOf(script.src);
     if (!slug || !origin || script.getAttribute("data-embedded")) return;
     script.setAttribute("data-embedded", "true");
@@ -57,8 +61,9 @@
 
     var iframe = document.createElement("iframe");
     iframe.src =
-      origin + "/embed/petitions/" + encodeURIComponent(slug) + (params.length ? "?" + params.join("&") : "");
-    iframe.title = script.getAttribute("data-title") || "Petition: " + slug;
+      origin + "/embed/" + kind + "/" + encodeURIComponent(slug) + (params.length ? "?" + params.join("&") : "");
+    iframe.title =
+      script.getAttribute("data-title") || (kind === "petitions" ? "Petition: " : "Write or call: ") + slug;
     iframe.setAttribute("sandbox", "allow-scripts allow-forms allow-same-origin");
     iframe.style.cssText =
       "display:block;width:100%;height:520px;border:0;overflow:hidden;max-width:" +
@@ -69,7 +74,7 @@
 
   if (document.currentScript) mount(document.currentScript);
   // Loaders that inject the tag can leave currentScript empty: mount any tag still waiting.
-  var scripts = document.querySelectorAll("script[data-petition]");
+  var scripts = document.querySelectorAll("script[data-petition], script[data-advocacy]");
   for (var i = 0; i < scripts.length; i++) {
     if (/\/embed\.js(\?|$)/.test(scripts[i].src)) mount(scripts[i]);
   }

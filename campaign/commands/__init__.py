@@ -1,0 +1,1 @@
+"""Flask command groups, one module per group."""

@@ -1,0 +1,251 @@
+"""Advocacy campaigns as the public sees them, and recording outreaches (letters and calls).
+
+One outreach per person per target per advocacy campaign, enforced by a unique constraint:
+concurrent posts meet there, the insert that wins counts and the others count nothing. The
+answer (how to reach each office, and the letter to paste) is the same for a new and a repeat
+sender. Congressional offices get no automatic submission; fixed targets with an email get
+the letter through the outbox.
+"""
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from campaign.errors import abort
+from campaign.extensions import db
+from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Campaign, Outreach
+from campaign.models.types import utcnow
+from campaign.services import (
+    advocacy_counts,
+    advocacy_events,
+    dialect,
+    outbox,
+    people,
+    targeting,
+)
+
+PUBLIC_STATUSES = ("active", "closed")
+
+
+def _query():
+    return (
+        select(AdvocacyCampaign)
+        .join(AdvocacyCampaign.campaign)
+        .options(selectinload(AdvocacyCampaign.targets))
+    )
+
+
+def public_advocacy(slug: str) -> AdvocacyCampaign:
+    """A published advocacy campaign in a published campaign, or 404."""
+    advocacy = db.session.scalar(
+        _query().where(
+            AdvocacyCampaign.slug == slug,
+            AdvocacyCampaign.status.in_(PUBLIC_STATUSES),
+            Campaign.status.in_(PUBLIC_STATUSES),
+        )
+    )
+    if advocacy is None:
+        abort(404, f"No advocacy campaign is published under the slug {slug!r}.", slug="not-found")
+    return advocacy
+
+
+def with_total(advocacy: AdvocacyCampaign) -> AdvocacyCampaign:
+    advocacy.total_outreaches = advocacy_counts.totals([advocacy.id])[advocacy.id]
+    return advocacy
+
+
+def published_in(campaigns: list[Campaign]) -> None:
+    """Set ``advocacy_campaigns`` (published ones, with totals) on each campaign."""
+    ids = [c.id for c in campaigns]
+    rows = list(
+        db.session.scalars(
+            select(AdvocacyCampaign)
+            .where(
+                AdvocacyCampaign.campaign_id.in_(ids),
+                AdvocacyCampaign.status.in_(PUBLIC_STATUSES),
+            )
+            .order_by(AdvocacyCampaign.position, AdvocacyCampaign.id)
+        )
+    )
+    totals = advocacy_counts.totals([a.id for a in rows])
+    for campaign in campaigns:
+        campaign.advocacy_campaigns = []
+    by_id = {c.id: c for c in campaigns}
+    for advocacy in rows:
+        advocacy.total_outreaches = totals[advocacy.id]
+        by_id[advocacy.campaign_id].advocacy_campaigns.append(advocacy)
+
+
+def open_advocacy(slug: str) -> AdvocacyCampaign:
+    advocacy = public_advocacy(slug)
+    if not advocacy.is_open:
+        abort(409, f"The advocacy campaign {slug!r} is closed.", slug="advocacy-closed")
+    return advocacy
+
+
+def phone_url(phone: str) -> str:
+    """A ``tel:`` link: U.S. numbers get +1, numbers written with + keep their country code."""
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return ""
+    if (phone or "").strip().startswith("+"):
+        return f"tel:+{digits}"
+    if len(digits) == 10:
+        return f"tel:+1{digits}"
+    return f"tel:+{digits}"
+
+
+def _salutation(target: dict) -> str:
+    if target["family_name"]:
+        return f"Dear {target['title']} {target['family_name']},"
+    if target["name"]:
+        return f"Dear {target['name']},"
+    return ""
+
+
+def letter(advocacy: AdvocacyCampaign, target: dict, details: dict) -> str:
+    """The text to send or read: salutation, template or script, message, name and ZIP."""
+    text = advocacy.script if advocacy.type == "call" else advocacy.template
+    parts = [_salutation(target), text.strip(), (details.get("message") or "").strip()]
+    name = " ".join(p for p in (details.get("given_name"), details.get("family_name")) if p)
+    parts.append("\n".join(p for p in (name, details.get("postal_code") or "") if p))
+    return "\n\n".join(p for p in parts if p)
+
+
+def choose_targets(advocacy: AdvocacyCampaign, details: dict) -> list[dict]:
+    """The targets this submission reaches: what the lookup offers, or the chosen subset."""
+    offered = targeting.lookup(
+        advocacy, details.get("postal_code") or "", details.get("country") or ""
+    )
+    if not offered["targets"]:
+        reason = offered["reason"] or "This advocacy campaign has no targets."
+        field = "country" if advocacy.targeting != "fixed" else "targets"
+        abort(422, reason, slug="validation", errors={field: [reason]})
+    wanted = details.get("targets")
+    if not wanted:
+        return offered["targets"]
+    by_id = {t["id"]: t for t in offered["targets"]}
+    unknown = [t for t in wanted if t not in by_id]
+    if unknown:
+        detail = "Not among the targets offered for this address: " + ", ".join(unknown)
+        abort(422, detail, slug="validation", errors={"targets": [detail]})
+    return [by_id[t] for t in dict.fromkeys(wanted)]
+
+
+def _answer(advocacy: AdvocacyCampaign, targets: list[dict], details: dict) -> dict:
+    return {
+        "advocacy_campaign": advocacy.slug,
+        "targets": [
+            {
+                "id": t["id"],
+                "name": t["name"],
+                "title": t["title"],
+                "phone": t["phone"],
+                "phone_url": phone_url(t["phone"]),
+                "contact_form": t["contact_form"],
+                "email": t["email"],
+                "subject": advocacy.subject,
+                "body": letter(advocacy, t, details),
+            }
+            for t in targets
+        ],
+    }
+
+
+def _insert(advocacy: AdvocacyCampaign, person_id: int, target: dict, details: dict, now, ip_hash):
+    stmt = (
+        dialect.insert(Outreach)
+        .values(
+            advocacy_campaign_id=advocacy.id,
+            person_id=person_id,
+            target_id=target["id"],
+            target_name=target["name"],
+            target_title=target["title"],
+            chamber=target["chamber"],
+            state=target["state"],
+            district=target["district"],
+            status="counted",
+            given_name=details.get("given_name") or "",
+            family_name=details.get("family_name") or "",
+            postal_code=details.get("postal_code") or "",
+            country=details.get("country") or "",
+            region=details.get("region") or "",
+            consent=bool(details.get("consent")),
+            subject=details.get("subject") or advocacy.subject,
+            message=details.get("message") or "",
+            outcome=details.get("outcome") or "",
+            duration=details.get("duration"),
+            source=details.get("source") or "",
+            referrer=details.get("referrer") or "",
+            ip_hash=ip_hash,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["advocacy_campaign_id", "person_id", "target_id"])
+        .returning(Outreach.id)
+    )
+    return db.session.scalar(stmt)
+
+
+def join(advocacy_id: int, person_id: int) -> bool:
+    """Record the person as a participant; True only the first time."""
+    stmt = (
+        dialect.insert(AdvocacyParticipant)
+        .values(advocacy_campaign_id=advocacy_id, person_id=person_id, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["advocacy_campaign_id", "person_id"])
+        .returning(AdvocacyParticipant.person_id)
+    )
+    return db.session.execute(stmt).first() is not None
+
+
+def record(
+    advocacy: AdvocacyCampaign,
+    details: dict,
+    ip_hash: str,
+    *,
+    count: bool = True,
+    commit: bool = True,
+) -> dict:
+    """Record one outreach per chosen target for the person in ``details`` and commit.
+
+    ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had;
+    ``commit=False`` leaves the transaction open for an idempotency record (see signing).
+    """
+    targets = choose_targets(advocacy, details)
+    if advocacy.targeting != "fixed":
+        # The ZIP as the lookup read it (ZIP+4 folded to five digits) is what is kept.
+        zip5 = targeting.ZIP_PATTERN.fullmatch(details["postal_code"].strip()).group(1)
+        details = {**details, "postal_code": zip5, "country": "US"}
+    if count:
+        person_id = people.insert_or_find(details)
+        now = utcnow()
+        reached = []
+        for target in targets:
+            outreach_id = _insert(advocacy, person_id, target, details, now, ip_hash)
+            if outreach_id is None:
+                continue
+            reached.append((outreach_id, target))
+            if target["email"]:
+                outbox.enqueue(
+                    "letter",
+                    {
+                        "to": target["email"],
+                        "subject": advocacy.subject,
+                        "body": letter(advocacy, target, details),
+                    },
+                    ref=f"outreach:{outreach_id}",
+                    person_id=person_id,
+                )
+        if reached:
+            new_participant = join(advocacy.id, person_id)
+            advocacy_counts.count(
+                advocacy,
+                [t for _, t in reached],
+                details.get("postal_code") or "",
+                now,
+                new_participant,
+            )
+            advocacy_events.outreach_created(advocacy, [i for i, _ in reached], person_id)
+    if commit:
+        db.session.commit()
+    return _answer(advocacy, targets, details)

@@ -1,0 +1,36 @@
+"""The advocacy widget page: served framable by partners only, in the reader's language."""
+
+from tests.advocacy_support import CALL, LETTER
+
+
+def test_page_carries_the_form_csp_and_language(make_app):
+    app = make_app(EMBED_ORIGINS=["https://news.example.am"])
+    client = app.test_client()
+    response = client.get(f"/embed/advocacy/{LETTER}?lang=hy&source=partner&key=k-1")
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://news.example.am" in csp
+    assert "script-src 'self'" in csp
+    html = response.get_data(as_text=True)
+    assert '<html lang="hy"' in html
+    assert 'data-advocacy="write-your-senators"' in html
+    assert "Գտեք ձեր ներկայացուցիչներին" in html
+    assert '"action": "/api/v1/advocacy-campaigns/write-your-senators/outreaches"' in html
+    assert '"widget_key": "k-1"' in html
+    asset = client.get("/embed/assets/advocacy.js")
+    assert asset.status_code == 200
+    assert asset.headers["Content-Type"].startswith("text/javascript")
+
+
+def test_call_campaign_asks_for_the_outcome(client):
+    html = client.get(f"/embed/advocacy/{CALL}?lang=en").get_data(as_text=True)
+    assert 'id="outcome"' in html
+    assert "Record my call" in html
+
+
+def test_unknown_campaign_is_a_small_framable_404(client):
+    response = client.get("/embed/advocacy/nope?lang=en")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+    assert "This campaign is not available." in response.get_data(as_text=True)
