@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from campaign.services.errors import Conflict, Invalid, Malformed, NotFound, Refused
 from schemas.problem import ProblemSchema
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 DATABASE_RETRY_AFTER = "5"
 SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
+
+
+# The HTTP status for each kind of refusal a service raises.
+REFUSAL_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, Malformed: 400}
 
 
 def problem_type(slug: str) -> str:
@@ -121,6 +126,16 @@ class ProblemApi(Api):
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(SQLAlchemyError, self.handle_database_error)
+        self._app.register_error_handler(Refused, self.handle_refused)
+
+    def handle_refused(self, error: Refused):
+        """A service's refusal, as the problem document its kind stands for."""
+        status = next(code for kind, code in REFUSAL_STATUS.items() if isinstance(error, kind))
+        extra = {"type": problem_type(error.slug)}
+        if error.errors is not None:
+            extra["errors"] = error.errors
+        title = http.HTTPStatus(status).phrase
+        return problem_response(status, title, error.detail, headers=error.headers, **extra)
 
     def handle_database_error(self, error: SQLAlchemyError):
         """503 with Retry-After while the database is unreachable; 500 for anything else."""

@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import (
     Campaign,
@@ -30,6 +29,7 @@ from campaign.models import (
     Signup,
 )
 from campaign.services import counters, people, signing
+from campaign.services.errors import Invalid, NotFound
 
 # Bound parameter lists stay well under SQLite's limit.
 CHUNK = 500
@@ -45,7 +45,7 @@ def find_campaign(slug: str) -> Campaign:
         .where(Campaign.slug == slug)
     )
     if campaign is None:
-        abort(404, f"No campaign has the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No campaign has the slug {slug!r}.", slug="not-found")
     return campaign
 
 
@@ -54,7 +54,7 @@ def find_petition(slug: str) -> Petition:
         select(Petition).options(selectinload(Petition.demands)).where(Petition.slug == slug)
     )
     if petition is None:
-        abort(404, f"No petition has the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No petition has the slug {slug!r}.", slug="not-found")
     return petition
 
 
@@ -100,8 +100,7 @@ def set_prisoner_status(campaign_slug: str, prisoner_slug: str, status: str) -> 
         .where(Campaign.slug == campaign_slug, Prisoner.slug == prisoner_slug)
     )
     if prisoner is None:
-        abort(
-            404,
+        raise NotFound(
             f"The campaign {campaign_slug!r} names no prisoner {prisoner_slug!r}.",
             slug="not-found",
         )
@@ -197,8 +196,7 @@ def invalidate_signature(petition_slug: str, signature_id: int) -> dict:
         )
     )
     if exists is None:
-        abort(
-            404,
+        raise NotFound(
             f"The petition {petition_slug!r} has no signature {signature_id}.",
             slug="not-found",
         )
@@ -236,6 +234,6 @@ def invalidate_matching(
     if created_before is not None:
         conditions.append(columns.created_at < created_before)
     if not conditions:
-        abort(422, "Give at least one filter.", slug="validation")
+        raise Invalid("Give at least one filter.", slug="validation")
     invalidated = _invalidate(petition, conditions)
     return {"invalidated": invalidated, "signature_count": _petition_count(petition)}

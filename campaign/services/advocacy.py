@@ -12,7 +12,6 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Campaign, Outreach
 from campaign.models.types import utcnow
@@ -24,6 +23,7 @@ from campaign.services import (
     people,
     targeting,
 )
+from campaign.services.errors import Conflict, Invalid, NotFound
 
 PUBLIC_STATUSES = ("active", "closed")
 
@@ -46,7 +46,9 @@ def public_advocacy(slug: str) -> AdvocacyCampaign:
         )
     )
     if advocacy is None:
-        abort(404, f"No advocacy campaign is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(
+            f"No advocacy campaign is published under the slug {slug!r}.", slug="not-found"
+        )
     return advocacy
 
 
@@ -80,7 +82,7 @@ def published_in(campaigns: list[Campaign]) -> None:
 def open_advocacy(slug: str) -> AdvocacyCampaign:
     advocacy = public_advocacy(slug)
     if not advocacy.is_open:
-        abort(409, f"The advocacy campaign {slug!r} is closed.", slug="advocacy-closed")
+        raise Conflict(f"The advocacy campaign {slug!r} is closed.", slug="advocacy-closed")
     return advocacy
 
 
@@ -121,7 +123,7 @@ def choose_targets(advocacy: AdvocacyCampaign, details: dict) -> list[dict]:
     if not offered["targets"]:
         reason = offered["reason"] or "This advocacy campaign has no targets."
         field = "country" if advocacy.targeting != "fixed" else "targets"
-        abort(422, reason, slug="validation", errors={field: [reason]})
+        raise Invalid(reason, slug="validation", errors={field: [reason]})
     wanted = details.get("targets")
     if not wanted:
         return offered["targets"]
@@ -129,7 +131,7 @@ def choose_targets(advocacy: AdvocacyCampaign, details: dict) -> list[dict]:
     unknown = [t for t in wanted if t not in by_id]
     if unknown:
         detail = "Not among the targets offered for this address: " + ", ".join(unknown)
-        abort(422, detail, slug="validation", errors={"targets": [detail]})
+        raise Invalid(detail, slug="validation", errors={"targets": [detail]})
     return [by_id[t] for t in dict.fromkeys(wanted)]
 
 

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyTarget, Outreach
 from campaign.services import admin, advocacy, advocacy_counts, counters, exports
+from campaign.services.errors import Conflict, Invalid, NotFound
 
 TARGET_FIELDS = ("name", "title", "organization", "email", "phone", "contact_form")
 LETTERS_HEADER = (
@@ -54,7 +54,7 @@ def find(slug: str) -> AdvocacyCampaign:
         .where(AdvocacyCampaign.slug == slug)
     )
     if found is None:
-        abort(404, f"No advocacy campaign has the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No advocacy campaign has the slug {slug!r}.", slug="not-found")
     return found
 
 
@@ -78,13 +78,13 @@ def _save(row: AdvocacyCampaign, changes: dict) -> AdvocacyCampaign:
         _set_targets(row, targets)
     if row.targeting == "fixed" and not row.targets and row.status == "active":
         detail = "An active campaign with fixed targeting needs at least one target."
-        abort(422, detail, slug="validation", errors={"targets": [detail]})
+        raise Invalid(detail, slug="validation", errors={"targets": [detail]})
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         detail = f"The slug {row.slug!r} is taken."
-        abort(409, detail, slug="conflict", errors={"slug": [detail]})
+        raise Conflict(detail, slug="conflict", errors={"slug": [detail]}) from None
     return advocacy.with_total(find(row.slug))
 
 

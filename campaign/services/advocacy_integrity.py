@@ -11,10 +11,10 @@ from datetime import UTC
 
 from sqlalchemy import delete, func, select, update
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Counter, Outreach
 from campaign.services import advocacy_counts, counters
+from campaign.services.errors import NotFound
 
 RETURNED = (
     Outreach.advocacy_campaign_id,
@@ -68,7 +68,7 @@ def invalidate(advocacy: AdvocacyCampaign, outreach_id: int) -> dict:
         )
     )
     if exists is None:
-        abort(404, f"No outreach {outreach_id} in {advocacy.slug!r}.", slug="not-found")
+        raise NotFound(f"No outreach {outreach_id} in {advocacy.slug!r}.", slug="not-found")
     removed = db.session.execute(
         update(Outreach)
         .where(Outreach.id == outreach_id, Outreach.status == "counted")

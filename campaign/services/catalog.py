@@ -3,10 +3,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, Petition
 from campaign.services import advocacy, counters
+from campaign.services.errors import Conflict, NotFound
 
 PUBLIC_STATUSES = ("active", "closed")
 # What organizers' reads show: drafts as well, each marked by its status.
@@ -65,7 +65,7 @@ def public_campaign(slug: str, drafts: bool = False) -> Campaign:
         _campaign_query().where(Campaign.slug == slug, Campaign.status.in_(_statuses(drafts)))
     )
     if campaign is None:
-        abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No campaign is published under the slug {slug!r}.", slug="not-found")
     attach_counts([campaign], drafts)
     return campaign
 
@@ -87,7 +87,7 @@ def find_petition(slug: str, drafts: bool = False) -> Petition:
         )
     )
     if petition is None:
-        abort(404, f"No petition is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No petition is published under the slug {slug!r}.", slug="not-found")
     return petition
 
 
@@ -119,9 +119,9 @@ def open_petition(slug: str) -> Petition:
         )
     )
     if petition is None:
-        abort(404, f"No petition is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No petition is published under the slug {slug!r}.", slug="not-found")
     if not petition.is_open:
-        abort(409, f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
+        raise Conflict(f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
     return petition
 
 
@@ -131,7 +131,7 @@ def open_campaign(slug: str) -> Campaign:
         select(Campaign).where(Campaign.slug == slug, Campaign.status.in_(PUBLIC_STATUSES))
     )
     if campaign is None:
-        abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No campaign is published under the slug {slug!r}.", slug="not-found")
     if campaign.status != "active":
-        abort(409, f"The campaign {slug!r} is closed to sign-ups.", slug="campaign-closed")
+        raise Conflict(f"The campaign {slug!r} is closed to sign-ups.", slug="campaign-closed")
     return campaign

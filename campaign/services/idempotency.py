@@ -16,11 +16,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import IdempotencyKey
 from campaign.models.types import utcnow
 from campaign.services import dialect
+from campaign.services.errors import Conflict, Invalid, Malformed
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -33,8 +33,7 @@ def parse_key(value: str | None) -> str | None:
     if value is None:
         return None
     if not (0 < len(value) <= MAX_KEY_LENGTH and value.isascii() and value.isprintable()):
-        abort(
-            400,
+        raise Malformed(
             f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
             slug="invalid-idempotency-key",
         )
@@ -61,8 +60,7 @@ def _stored(scope: str, key: str) -> IdempotencyKey | None:
 
 def _replay(row: IdempotencyKey, request_hash: str) -> tuple[dict, int, dict]:
     if row.request_hash != request_hash:
-        abort(
-            422,
+        raise Invalid(
             f"This {HEADER} was already used with a different body. "
             "Use a new key for a new request.",
             slug="idempotency-key-reused",
@@ -112,7 +110,9 @@ def run_once(
         db.session.rollback()
         winner = _stored(scope, key)
         if winner is None:
-            abort(409, f"A request with this {HEADER} was in progress. Retry it.", slug="conflict")
+            raise Conflict(
+                f"A request with this {HEADER} was in progress. Retry it.", slug="conflict"
+            )
         return _replay(winner, request_hash)
     db.session.commit()
     return body, status, {}

@@ -14,7 +14,6 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, Petition, Signature
 from campaign.models.types import utcnow
@@ -29,6 +28,7 @@ from campaign.services import (
     write_sqlite,
     write_statements,
 )
+from campaign.services.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _refuse_petition(slug: str) -> None:
     """Answer why ``slug`` takes no signatures (404 or 409), after the write found it shut."""
     db.session.rollback()
     catalog.open_petition(slug)
-    abort(409, f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
+    raise Conflict(f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
 
 
 def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
@@ -199,7 +199,7 @@ def join(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
     if row is None:
         db.session.rollback()
         catalog.open_campaign(slug)
-        abort(409, f"The campaign {slug!r} is closed to sign-ups.", slug="campaign-closed")
+        raise Conflict(f"The campaign {slug!r} is closed to sign-ups.", slug="campaign-closed")
     campaign_id, person_id, signup_id = row
     if signup_id is not None and write_cache.webhook_ids("signup.created"):
         webhooks.signup_created(db.session.get(Campaign, campaign_id), signup_id, person_id)

@@ -14,10 +14,10 @@ from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, Counter, Petition
 from campaign.services import counters, milestones
+from campaign.services.errors import NotFound
 
 PUBLIC_STATUSES = ("active", "closed")
 INTERVALS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
@@ -93,7 +93,7 @@ def petition_tally(slug: str) -> Tally:
     # Core, not the ORM: the row is four plain values.
     row = db.session.connection().execute(TALLY_QUERY, {"slug": slug}).first()
     if row is None:
-        abort(404, f"No petition is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No petition is published under the slug {slug!r}.", slug="not-found")
     goal, petition_updated, count, counted_updated = row
     updated_at = max(filter(None, (petition_updated, counted_updated)))
     return Tally(signature_count=int(count), goal=goal, updated_at=updated_at)
@@ -128,7 +128,7 @@ def _public_campaign(slug: str) -> Campaign:
         .where(Campaign.slug == slug, Campaign.status.in_(PUBLIC_STATUSES))
     )
     if campaign is None:
-        abort(404, f"No campaign is published under the slug {slug!r}.", slug="not-found")
+        raise NotFound(f"No campaign is published under the slug {slug!r}.", slug="not-found")
     return campaign
 
 

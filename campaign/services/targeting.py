@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import current_app
 
 from campaign.data import US_DIR
-from campaign.errors import abort
 from campaign.models import AdvocacyCampaign
 from campaign.services import congress_data
+from campaign.services.errors import Invalid
 
 ZIP_PATTERN = re.compile(r"(\d{5})(?:-?\d{4})?")
 # Places with a ZIP but no voting member of Congress.
@@ -39,7 +39,7 @@ def data() -> congress_data.Data:
 
 
 def _invalid(detail: str) -> None:
-    abort(422, detail, slug="validation", errors={"postal_code": [detail]})
+    raise Invalid(detail, slug="validation", errors={"postal_code": [detail]})
 
 
 def _in_office(member: dict, today: str) -> bool:

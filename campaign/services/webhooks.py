@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select, update
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, OutboxItem, Person, Petition, Signature, Signup, Webhook
 from campaign.models.types import utcnow
 from campaign.services import netcheck, outbox, write_cache
+from campaign.services.errors import Invalid, NotFound
 
 EVENTS = ("signature.counted", "signup.created", "outreach.created")
 USER_AGENT = "campaign-api-webhooks/1"
@@ -55,7 +55,7 @@ def _check_url(url: str) -> None:
         except netcheck.NotPublic as error:
             problems["url"] = [f"The URL must point at a public host ({error})."]
     if problems:
-        abort(422, "The webhook URL is not acceptable.", slug="validation", errors=problems)
+        raise Invalid("The webhook URL is not acceptable.", slug="validation", errors=problems)
 
 
 def create(url: str, events: list[str], description: str = "") -> tuple[Webhook, str]:
@@ -85,7 +85,7 @@ def all_webhooks() -> list[Webhook]:
 def find(webhook_id: int) -> Webhook:
     webhook = db.session.get(Webhook, webhook_id)
     if webhook is None:
-        abort(404, f"No webhook has the id {webhook_id}.", slug="not-found")
+        raise NotFound(f"No webhook has the id {webhook_id}.", slug="not-found")
     return webhook
 
 

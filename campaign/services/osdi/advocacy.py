@@ -9,10 +9,10 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, Outreach
 from campaign.services import advocacy, advocacy_counts, people, targeting
+from campaign.services.errors import NotFound
 from campaign.services.osdi import hal, helpers
 from campaign.services.osdi.query import apply_filter, paginate, parse_filter
 from campaign.services.osdi.reads import find_person
@@ -107,7 +107,7 @@ def find(slug: str) -> AdvocacyCampaign:
         .where(AdvocacyCampaign.slug == slug)
     )
     if found is None:
-        abort(404, f"No advocacy campaign has the id {slug!r}.", slug="not-found")
+        raise NotFound(f"No advocacy campaign has the id {slug!r}.", slug="not-found")
     return found
 
 
@@ -159,7 +159,7 @@ def outreach(slug: str, outreach_id: int, person_id: int | None = None) -> dict:
         stmt = stmt.where(Outreach.person_id == person_id)
     found = db.session.scalar(stmt)
     if found is None:
-        abort(404, f"No outreach has the id {outreach_id!r} here.", slug="not-found")
+        raise NotFound(f"No outreach has the id {outreach_id!r} here.", slug="not-found")
     return outreach_doc(found, item or found.advocacy_campaign)
 
 

@@ -13,10 +13,10 @@ Tags (``add_tags``) are accepted and ignored; this system keeps no tags.
 
 from sqlalchemy import select
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature
 from campaign.services import catalog, people, signing
+from campaign.services.errors import Malformed
 
 # OSDI email statuses that say something about consent to be contacted; the others
 # (bouncing, spam complaint...) leave the person's consent as it is.
@@ -95,8 +95,7 @@ def _campaigns(names: list[str]) -> list[Campaign]:
     )
     unknown = [name for name in names if name not in known]
     if unknown:
-        abort(
-            400,
+        raise Malformed(
             "add_lists names lists that do not exist: " + ", ".join(unknown),
             slug="validation",
             errors={"add_lists": [f"No list (campaign) is named {name!r}." for name in unknown]},

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 
-from campaign.errors import abort
 from campaign.extensions import db
+from campaign.services.errors import Malformed
 
 MAX_PER_PAGE = 25
 FIELDS = ("modified_date", "created_date")
@@ -36,8 +36,7 @@ class Clause:
 
 
 def _bad_filter(detail: str):
-    abort(
-        400,
+    raise Malformed(
         f"{detail} Filters look like: modified_date gt '2024-04-01' "
         f"(fields {', '.join(FIELDS)}; operators {', '.join(OPERATORS)}; joined by 'and').",
         slug="bad-filter",

@@ -7,10 +7,10 @@ at the end rather than shifting earlier pages.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.errors import abort
 from campaign.extensions import db
 from campaign.models import Person, Petition, Signature
 from campaign.services import counters
+from campaign.services.errors import NotFound
 from campaign.services.osdi import hal
 from campaign.services.osdi.query import apply_filter, paginate, parse_filter
 
@@ -18,7 +18,7 @@ COUNTED = "counted"
 
 
 def _not_found(kind: str, local_id) -> None:
-    abort(404, f"No {kind} has the id {local_id!r}.", slug="not-found")
+    raise NotFound(f"No {kind} has the id {local_id!r}.", slug="not-found")
 
 
 def _totals(petitions: list[Petition]) -> dict[int, int]:
