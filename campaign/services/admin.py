@@ -15,7 +15,7 @@ from collections import Counter as Tally
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from campaign.errors import abort
@@ -204,7 +204,11 @@ def invalidate_signature(petition_slug: str, signature_id: int) -> dict:
         )
     # Already invalidated answers 0: asking twice is harmless.
     invalidated = _invalidate(petition, [Signature.__table__.c.id == signature_id])
-    return {"invalidated": invalidated, "signature_count": _petition_count(petition)}
+    return {
+        "invalidated": invalidated,
+        "matching": invalidated,
+        "signature_count": _petition_count(petition),
+    }
 
 
 def _domain(value: str) -> str:
@@ -219,8 +223,10 @@ def invalidate_matching(
     source: str | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    dry_run: bool = False,
 ) -> dict:
-    """Invalidate the petition's counted signatures matching every filter given."""
+    """Invalidate the petition's counted signatures matching every filter given; with
+    ``dry_run`` only count them (the dashboard's preview)."""
     petition = find_petition(petition_slug)
     columns = Signature.__table__.c
     conditions = []
@@ -237,5 +243,20 @@ def invalidate_matching(
         conditions.append(columns.created_at < created_before)
     if not conditions:
         abort(422, "Give at least one filter.", slug="validation")
+    if dry_run:
+        matching = db.session.scalar(
+            select(func.count())
+            .select_from(Signature.__table__)
+            .where(columns.petition_id == petition.id, columns.status == "counted", *conditions)
+        )
+        return {
+            "invalidated": 0,
+            "matching": matching,
+            "signature_count": _petition_count(petition),
+        }
     invalidated = _invalidate(petition, conditions)
-    return {"invalidated": invalidated, "signature_count": _petition_count(petition)}
+    return {
+        "invalidated": invalidated,
+        "matching": invalidated,
+        "signature_count": _petition_count(petition),
+    }
