@@ -46,11 +46,11 @@
     return t;
   }
 
-  function columns(rows, max) {
-    var width = 600, height = 200, bottom = 24, left = 8;
+  function columns(rows, max, options) {
+    var width = 360, height = 160, bottom = 22, left = 4;
     var svg = el("svg", { viewBox: "0 0 " + width + " " + height, "aria-hidden": "true", focusable: "false" });
     var step = (width - left) / rows.length;
-    var bar = Math.max(1, step * 0.8);
+    var bar = Math.min(28, Math.max(1, step * 0.8));
     rows.forEach(function (row, i) {
       var h = max ? Math.round(((height - bottom - 16) * row.value) / max) : 0;
       var x = left + i * step;
@@ -62,21 +62,21 @@
     if (rows.length) {
       svg.appendChild(el("text", { x: left, y: height - 6 }, rows[0].label));
       svg.appendChild(el("text", { x: width - 4, y: height - 6, "text-anchor": "end" }, rows[rows.length - 1].label));
-      svg.appendChild(el("text", { x: left, y: 12 }, String(max)));
+      svg.appendChild(el("text", { x: left, y: 12 }, grouped(max, options.grouping)));
     }
     return svg;
   }
 
   function bars(rows, total, grouping) {
-    var width = 600, line = 28, labelWidth = 190;
+    var width = 360, line = 26, labelWidth = 120;
     var height = rows.length * line + 4;
     var svg = el("svg", { viewBox: "0 0 " + width + " " + height, "aria-hidden": "true", focusable: "false" });
     var max = rows.reduce(function (m, row) { return Math.max(m, row.value); }, 0);
     rows.forEach(function (row, i) {
       var y = i * line + 4;
-      var w = max ? Math.max(1, Math.round(((width - labelWidth - 90) * row.value) / max)) : 0;
+      var w = max ? Math.max(1, Math.round(((width - labelWidth - 80) * row.value) / max)) : 0;
       var share = total ? Math.round((1000 * row.value) / total) / 10 : 0;
-      svg.appendChild(el("text", { x: 0, y: y + 16 }, row.label.length > 28 ? row.label.slice(0, 27) + "…" : row.label));
+      svg.appendChild(el("text", { x: 0, y: y + 16 }, row.label.length > 16 ? row.label.slice(0, 15) + "…" : row.label));
       svg.appendChild(el("rect", { x: labelWidth, y: y + 4, width: w, height: line - 10, fill: "#0b57a4" }));
       svg.appendChild(el("text", { x: labelWidth + w + 6, y: y + 16 }, grouped(row.value, grouping) + " (" + share + "%)"));
     });
@@ -91,11 +91,12 @@
       empty.className = "muted";
       empty.textContent = options.empty;
       figure.appendChild(empty);
+      figure.setAttribute("data-drawn", "0");
       return;
     }
     var total = rows.reduce(function (sum, row) { return sum + row.value; }, 0);
     var max = rows.reduce(function (m, row) { return Math.max(m, row.value); }, 0);
-    var svg = options.kind === "columns" ? columns(rows, max) : bars(rows, total, options.grouping);
+    var svg = options.kind === "columns" ? columns(rows, max, options) : bars(rows, total, options.grouping);
     figure.appendChild(svg);
     // The table is the chart's text: screen readers and anyone who wants the numbers get it.
     var details = document.createElement("details");

@@ -172,7 +172,7 @@
         if (i === 0) tr.appendChild(td);
         if (cell instanceof Node) td.appendChild(cell);
         else {
-          td.textContent = cell;
+          td.textContent = typeof cell === "number" ? number(cell) : cell;
           if (typeof cell === "number") td.className = "num";
         }
       });
@@ -249,7 +249,7 @@
     chart(grid, T.by_country, daily.by_country.map(function (p) { return { label: C.countryName(p.code, data.lang, T.other), value: p.count }; }), "bars", T.col_country);
     chart(grid, T.by_region, daily.by_region.map(function (p) { return { label: p.code === "other" ? T.other : p.code, value: p.count }; }), "bars", T.col_region);
     var m = section(parent, T.milestones);
-    if (!daily.milestones.length) m.appendChild(el("p", T.no_data, { class: "muted" }));
+    if (!daily.milestones.length) m.appendChild(el("p", "—", { class: "muted" }));
     else {
       var ul = el("ul");
       daily.milestones.forEach(function (item) {
@@ -437,6 +437,7 @@
           root.textContent = "";
           blocks.forEach(function (block) { if (block) root.appendChild(block); });
           board.setAttribute("data-loaded", "true");
+          if (statusEl.textContent === T.loading) statusEl.textContent = "";
         });
       });
     });
