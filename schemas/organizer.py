@@ -197,6 +197,6 @@ class InvalidationSchema(ma.Schema):
         metadata={"description": "Signatures taken out of the counts by this request"}
     )
     matching = ma.fields.Integer(
-        metadata={"description": "Counted signatures that matched the filters"}
+        metadata={"description": "With dry_run: the counted signatures the filters match"}
     )
     signature_count = ma.fields.Integer(metadata={"description": "The petition's count now"})

@@ -204,11 +204,7 @@ def invalidate_signature(petition_slug: str, signature_id: int) -> dict:
         )
     # Already invalidated answers 0: asking twice is harmless.
     invalidated = _invalidate(petition, [Signature.__table__.c.id == signature_id])
-    return {
-        "invalidated": invalidated,
-        "matching": invalidated,
-        "signature_count": _petition_count(petition),
-    }
+    return {"invalidated": invalidated, "signature_count": _petition_count(petition)}
 
 
 def _domain(value: str) -> str:
@@ -255,8 +251,4 @@ def invalidate_matching(
             "signature_count": _petition_count(petition),
         }
     invalidated = _invalidate(petition, conditions)
-    return {
-        "invalidated": invalidated,
-        "matching": invalidated,
-        "signature_count": _petition_count(petition),
-    }
+    return {"invalidated": invalidated, "signature_count": _petition_count(petition)}
