@@ -11,7 +11,7 @@ from campaign.errors import abort
 from campaign.services import widget
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "site"
-ASSETS = ("site.css", "charts.js", "site.js", "organize.js")
+ASSETS = ("site.css", "charts.js", "site.js", "panels.js", "organize.js")
 ASSET_MAX_AGE = 3600
 # Pages are cached briefly, like the campaign JSON: a news spike is answered by caches.
 PAGE_MAX_AGE = 30
