@@ -252,6 +252,36 @@ def test_dashboard_with_a_token_draws_charts_and_closes_a_petition(page, site, s
     expect(block.get_by_text("4 counted signatures match.")).to_be_visible()
     assert len(signature_ids(app)) == 4
 
+    # A goal the API refuses: its words are shown; then one it takes.
+    goal_row = block.locator("tr", has_text="Sanction those responsible")
+    goal_row.get_by_role("button", name="Set goal").click()
+    dialog.get_by_label("New goal for Sanction those responsible").fill("-5")
+    dialog.get_by_role("button", name="Yes, do it").click()
+    expect(page.locator("#dash-status")).to_contain_text("The API refused:")
+    expect(page.locator("#dash-status")).to_contain_text("goal")
+    goal_row.get_by_role("button", name="Set goal").click()
+    dialog.get_by_label("New goal for Sanction those responsible").fill("20000")
+    dialog.get_by_role("button", name="Yes, do it").click()
+    expect(page.locator("#dash-status")).to_have_text("Done.")
+    expect(block.locator("tr", has_text="Sanction those responsible")).to_contain_text("20,000")
+
+    # A prisoner marked released shows so on the public page.
+    prisoner = block.locator("tr", has_text="Ruben Vardanyan")
+    prisoner.get_by_role("button", name="Mark released").click()
+    dialog.get_by_role("button", name="Yes, do it").click()
+    expect(block.locator("tr", has_text="Ruben Vardanyan")).to_contain_text("Released")
+    public = app.test_client().get("/").get_data(as_text=True)
+    assert 'data-prisoner="ruben-vardanyan">' in public
+    assert '<p class="badge released">Released</p>' in public
+
+    # The CSV export downloads with the token, not through a link carrying it.
+    with page.expect_download() as download:
+        block.get_by_role("button", name="Signatures of Make the prisoners'").click()
+    assert download.value.suggested_filename == f"{PETITION}-signatures.csv"
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "signer0@example.org" in exported
+    assert secret not in download.value.url
+
     # Reloading the tab keeps the token; a read-only token sees no management controls.
     page.reload()
     page.locator("#dashboard[data-loaded=true]").wait_for()
@@ -281,3 +311,29 @@ def test_pages_fit_a_375_pixel_phone(phone, site, shots):
     open_dashboard(phone, server.url, secret)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.screenshot(path=str(shots / "dashboard-phone-en.png"), full_page=False)
+
+
+def test_sign_form_shows_the_api_field_error_and_the_wait_after_a_429(page, make_app):
+    from playwright.sync_api import expect
+
+    # One post a minute: the refused address uses it, so the corrected one meets the limit.
+    app = make_app(SIGNATURE_RATE_LIMIT="1/minute")
+    server = Server(app)
+    try:
+        page.goto(f"{server.url}/petitions/{PETITION}")
+        form = page.locator(f'form[data-petition="{PETITION}"]')
+        form.get_by_label("First name (required)").fill("Hayk")
+        email = form.get_by_label("Email (required)")
+        email.fill("hayk@localhost")  # passes the browser's check, not the API's
+        form.get_by_role("button", name="Sign").click()
+        expect(email).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#sign-{PETITION}-email-error")).not_to_be_empty()
+        expect(form.get_by_role("alert")).to_have_text("Please correct the fields marked below.")
+
+        email.fill("hayk@example.org")
+        form.get_by_role("button", name="Sign").click()
+        expect(form.get_by_role("alert")).to_contain_text("Please try again in")
+        assert form.is_visible()
+        assert signature_of(app, "hayk@example.org") is None
+    finally:
+        server.stop()
