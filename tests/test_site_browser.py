@@ -337,3 +337,32 @@ def test_sign_form_shows_the_api_field_error_and_the_wait_after_a_429(page, make
         assert signature_of(app, "hayk@example.org") is None
     finally:
         server.stop()
+
+
+def test_pages_served_from_another_origin_call_the_api_base(page, make_app):
+    """SITE_API_BASE: the same templates served elsewhere sign through the API's origin."""
+    from playwright.sync_api import expect
+
+    # Each app is made knowing the other's address: the site first, on a port of its own.
+    site_app = make_app()
+    site_server = Server(site_app)
+    api_app = make_app(CORS_ORIGINS=[site_server.url])
+    api = Server(api_app)
+    site_app.config["SITE_API_BASE"] = api.url
+    try:
+        requests = watch_requests(page)
+        page.goto(f"{site_server.url}/petitions/{PETITION}")
+        form = page.locator(f'form[data-petition="{PETITION}"]')
+        form.get_by_label("First name (required)").fill("Gohar")
+        form.get_by_label("Email (required)").fill("gohar@example.org")
+        form.get_by_role("button", name="Sign").click()
+        expect(page.locator(f"#sign-{PETITION}-status")).to_contain_text("Thank you for signing")
+        expect(page.locator(f'p[data-count-for="{PETITION}"]')).to_have_text(
+            "1 of 10,000 signatures"
+        )
+        assert f"{api.url}/api/v1/petitions/{PETITION}/signatures" in requests
+        assert not any(url.startswith(f"{site_server.url}/api/") for url in requests), requests
+        assert signature_of(api_app, "gohar@example.org") is not None
+    finally:
+        api.stop()
+        site_server.stop()
