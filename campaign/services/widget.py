@@ -166,7 +166,7 @@ def format_count(number: int, language: str) -> str:
 
 
 def count_text(count: int, goal: int, language: str) -> str:
-    """ "1,234 of 10,000 signatures" (or without the goal), in ``language``."""
+    """The count as pages say it, in ``language``: 1,234 of 10,000 signatures (or no goal)."""
     t = strings(language)
     shown = {"count": format_count(count, language), "goal": format_count(goal, language)}
     return (t["count_of_goal"] if goal else t["count_only"]).format(**shown)
