@@ -139,9 +139,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from campaign import site
     from campaign.api import register
 
     register(app)
+    site.register(app)
 
 
 def register_cli(app: Flask) -> None:

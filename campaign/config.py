@@ -115,6 +115,8 @@ def from_environment(instance_path: str) -> dict:
         # Development only: with MAIL_URL empty, log whole messages (recipient, live links).
         "DEVELOPMENT_MAIL_LOG": _bool("DEVELOPMENT_MAIL_LOG"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
+        # Where the website's scripts call the API; empty: the origin that served the page.
+        "SITE_API_BASE": os.environ.get("SITE_API_BASE", "").strip().rstrip("/"),
         "CONFIRMATION_TOKEN_HOURS": _int("CONFIRMATION_TOKEN_HOURS", 72),
         "CONFIRMATION_MAX_EMAILS": _int("CONFIRMATION_MAX_EMAILS", 3),
         "OUTBOX_BATCH": _int("OUTBOX_BATCH", 10),

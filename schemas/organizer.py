@@ -170,6 +170,10 @@ class InvalidationFilterSchema(ma.Schema):
     source = Text(min_length=1, max_length=64)
     created_after = ma.fields.AwareDateTime(default_timezone=UTC)
     created_before = ma.fields.AwareDateTime(default_timezone=UTC)
+    dry_run = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Only count the signatures that match; change nothing"},
+    )
 
     @ma.validates("email_domain")
     def _domain(self, value, **kwargs):
@@ -178,7 +182,7 @@ class InvalidationFilterSchema(ma.Schema):
 
     @ma.validates_schema
     def _some_filter(self, data, **kwargs):
-        if not data:
+        if not {key for key in data if key != "dry_run"}:
             raise ma.ValidationError(
                 "Give at least one of email_domain, source, created_after, created_before.",
                 "_schema",
@@ -191,5 +195,8 @@ class InvalidationFilterSchema(ma.Schema):
 class InvalidationSchema(ma.Schema):
     invalidated = ma.fields.Integer(
         metadata={"description": "Signatures taken out of the counts by this request"}
+    )
+    matching = ma.fields.Integer(
+        metadata={"description": "With dry_run: the counted signatures the filters match"}
     )
     signature_count = ma.fields.Integer(metadata={"description": "The petition's count now"})

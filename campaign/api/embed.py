@@ -19,17 +19,10 @@ from campaign.services import catalog, widget
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
 ASSETS = ("widget.css", "widget.js", "advocacy.js")
-HONEYPOT = "website"
+HONEYPOT = widget.HONEYPOT
 ASSET_MAX_AGE = 3600
 PAGE_MAX_AGE = 30
-# (name, autocomplete token, input type, required), in the order the form shows them.
-FIELDS = (
-    ("given_name", "given-name", "text", True),
-    ("family_name", "family-name", "text", False),
-    ("email", "email", "email", True),
-    ("postal_code", "postal-code", "text", False),
-    ("country", "country", "select", False),
-)
+FIELDS = widget.FORM_FIELDS
 
 bp = Blueprint("embed", __name__)
 
@@ -68,13 +61,7 @@ def petition_page(slug: str):
     except NotFound:
         return _unavailable(lang)
     t = widget.strings(lang)
-    count = petition.signature_count
-    if petition.goal:
-        count_text = t["count_of_goal"].format(
-            count=widget.format_count(count, lang), goal=widget.format_count(petition.goal, lang)
-        )
-    else:
-        count_text = t["count_only"].format(count=widget.format_count(count, lang))
+    count_text = widget.count_text(petition.signature_count, petition.goal, lang)
     path = f"/api/v1/petitions/{quote(petition.slug, safe='')}"
     data = {
         "lang": lang,

@@ -15,7 +15,7 @@ from collections import Counter as Tally
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from campaign.extensions import db
@@ -217,8 +217,10 @@ def invalidate_matching(
     source: str | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    dry_run: bool = False,
 ) -> dict:
-    """Invalidate the petition's counted signatures matching every filter given."""
+    """Invalidate the petition's counted signatures matching every filter given; with
+    ``dry_run`` only count them (the dashboard's preview)."""
     petition = find_petition(petition_slug)
     columns = Signature.__table__.c
     conditions = []
@@ -235,5 +237,16 @@ def invalidate_matching(
         conditions.append(columns.created_at < created_before)
     if not conditions:
         raise Invalid("Give at least one filter.", slug="validation")
+    if dry_run:
+        matching = db.session.scalar(
+            select(func.count())
+            .select_from(Signature.__table__)
+            .where(columns.petition_id == petition.id, columns.status == "counted", *conditions)
+        )
+        return {
+            "invalidated": 0,
+            "matching": matching,
+            "signature_count": _petition_count(petition),
+        }
     invalidated = _invalidate(petition, conditions)
     return {"invalidated": invalidated, "signature_count": _petition_count(petition)}

@@ -123,6 +123,18 @@ SCRIPT_STRINGS = (
     "error_generic",
 )
 
+# The sign form's fields, shared by the widget and the campaign website: (name, autocomplete
+# token, input type, required), in the order the form shows them. Names are the API's.
+FORM_FIELDS = (
+    ("given_name", "given-name", "text", True),
+    ("family_name", "family-name", "text", False),
+    ("email", "email", "email", True),
+    ("postal_code", "postal-code", "text", False),
+    ("country", "country", "select", False),
+)
+# The hidden field bots fill (the API's honeypot, schemas/actions.py).
+HONEYPOT = "website"
+
 SOURCE_MAX = 64
 REFERRER_MAX = 2048
 # The signature schema accepts letters, digits, "-" and "_" in a source code.
@@ -151,6 +163,13 @@ def strings(language: str) -> dict[str, str]:
 
 def format_count(number: int, language: str) -> str:
     return f"{number:,}".replace(",", GROUPING.get(language, ","))
+
+
+def count_text(count: int, goal: int, language: str) -> str:
+    """The count as pages say it, in ``language``: 1,234 of 10,000 signatures (or no goal)."""
+    t = strings(language)
+    shown = {"count": format_count(count, language), "goal": format_count(goal, language)}
+    return (t["count_of_goal"] if goal else t["count_only"]).format(**shown)
 
 
 @cache
@@ -215,10 +234,17 @@ def frame_ancestors(embed_origins: list[str], cors_origins: list[str]) -> str:
     return " ".join(sources)
 
 
-def page_csp(ancestors: str) -> str:
-    """The widget page's policy: its own scripts, styles and API calls, nothing external."""
+def page_csp(ancestors: str, api_origin: str = "") -> str:
+    """The page's policy: its own scripts, styles and API calls, nothing external.
+
+    ``api_origin`` adds the one other origin a page served apart from its API may call.
+    """
+    connect = "'self'"
+    if api_origin and _ORIGIN_RE.match(api_origin) and "*" not in api_origin:
+        connect += f" {api_origin}"
     return (
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; "
+        f"connect-src {connect}; "
         "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
         f"frame-ancestors {ancestors}"
     )
