@@ -122,9 +122,9 @@ def test_public_tallies_fold_small_buckets(app, client):
     body = client.get(f"/api/v1/advocacy-campaigns/{LETTER}/tallies").get_json()
     assert body["total_outreaches"] == 6
     assert body["participants"] == 3
-    # Three letters per senator are under the default minimum of 10: nothing is shown.
-    assert body["by_target"] == []
-    assert body["by_state"] == []
+    # Three letters per senator are under the default minimum of 10: only their sum shows.
+    assert body["by_target"] == [{"id": "other", "count": 6}]
+    assert body["by_state"] == [{"code": "other", "count": 6}]
     small = app.config["PUBLIC_MIN_BUCKET"] = 3
     body = client.get(f"/api/v1/advocacy-campaigns/{LETTER}/tallies").get_json()
     assert body["by_target"] == [{"id": CASSIDY, "count": 3}, {"id": KENNEDY, "count": 3}]
