@@ -133,7 +133,9 @@ def register_extensions(app: Flask) -> None:
             "Idempotent-Replayed",
             "ETag",
         ],
-        allow_headers=["Content-Type", "Idempotency-Key", "X-Widget-Key"],
+        # Authorization: a dashboard served from another origin sends its organizer token;
+        # a bearer token is no ambient credential, so allowing the header grants nothing.
+        allow_headers=["Content-Type", "Idempotency-Key", "X-Widget-Key", "Authorization"],
         max_age=600,
     )
 
