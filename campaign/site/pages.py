@@ -11,11 +11,11 @@ from functools import cache
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from werkzeug.exceptions import NotFound
 from werkzeug.http import quote_etag
 
 from campaign.models import Campaign
 from campaign.services import catalog, milestones, widget
+from campaign.services.errors import NotFound
 from campaign.site import card, strings, web
 from schemas.campaign import CampaignSchema
 from schemas.petition import PetitionSchema
