@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from campaign import seed
-from campaign.extensions import db
+from campaign.models.base import db
 from campaign.services import seeding, tokens
 
 

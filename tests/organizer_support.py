@@ -5,8 +5,8 @@ from itertools import count
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import CampaignPerson, Counter, Petition, Signature, Signup
+from campaign.models.base import db
 from campaign.services import counters, signing, tokens
 from campaign.services.catalog import find_petition, open_campaign
 

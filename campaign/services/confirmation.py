@@ -24,8 +24,8 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from campaign.extensions import db
 from campaign.models import ConfirmationToken, OutboxItem, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import counters, links, mailer, milestones, outbox, signing, webhooks
 

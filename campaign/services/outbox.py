@@ -24,8 +24,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from campaign.extensions import db
 from campaign.models import OutboxItem
+from campaign.models.base import db
 from campaign.models.types import utcnow
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from collections import Counter as Tally
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import (
     Campaign,
     CampaignPerson,
@@ -23,6 +22,7 @@ from campaign.models import (
     Signature,
     Signup,
 )
+from campaign.models.base import db
 from campaign.services import advocacy_integrity, confirmation, counters, links, people, signing
 
 PERSON_FIELDS = (

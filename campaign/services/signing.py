@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from campaign.extensions import db
 from campaign.models import Campaign, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     catalog,

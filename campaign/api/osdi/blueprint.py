@@ -11,7 +11,7 @@ from functools import wraps
 from flask import g, json, request
 from flask_smorest import Blueprint
 
-from campaign.auth import presented_secret, require_scope
+from campaign.api.auth import presented_secret, require_scope
 from campaign.errors import PROBLEM_MEDIA_TYPE, abort
 from campaign.services import tokens
 from campaign.services.osdi.hal import PREFIX

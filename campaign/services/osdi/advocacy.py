@@ -9,8 +9,8 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, Outreach
+from campaign.models.base import db
 from campaign.services import advocacy, advocacy_counts, people, targeting
 from campaign.services.errors import NotFound
 from campaign.services.osdi import hal, helpers

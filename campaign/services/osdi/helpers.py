@@ -13,8 +13,8 @@ Tags (``add_tags``) are accepted and ignored; this system keeps no tags.
 
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import catalog, people, signing
 from campaign.services.errors import Malformed
 

@@ -7,8 +7,8 @@ at the end rather than shifting earlier pages.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import counters
 from campaign.services.errors import NotFound
 from campaign.services.osdi import hal
