@@ -141,11 +141,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign import site
-    from campaign.api import register
+    from campaign.api import register as register_api
+    from campaign.site.blueprints import register as register_site
 
-    register(app)
-    site.register(app)
+    register_api(app)
+    register_site(app)
 
 
 def register_cli(app: Flask) -> None:

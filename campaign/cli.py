@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from campaign import seed
+import campaign.seed as seed
 from campaign.models.base import db
 from campaign.services import seeding, tokens
 

@@ -27,7 +27,15 @@ from sqlalchemy import delete, func, select, update
 from campaign.models import ConfirmationToken, OutboxItem, Person, Petition, Signature
 from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.services import counters, links, mailer, milestones, outbox, signing, webhooks
+from campaign.services import (
+    counters,
+    links,
+    mailer,
+    milestones,
+    outbox,
+    signature_counts,
+    webhooks,
+)
 
 PENDING = "pending"
 
@@ -102,7 +110,7 @@ def _count(signature_id: int) -> Petition | None:
     signature = SimpleNamespace(
         country=row.country, region=row.region, source=row.source, counted_at=row.counted_at
     )
-    signing.count_signature(
+    signature_counts.count_signature(
         petition, row.person_id, signature, extra={pending_key(petition.id): -1}
     )
     webhooks.signature_counted(petition, signature_id, row.person_id)

@@ -23,7 +23,14 @@ from campaign.models import (
     Signup,
 )
 from campaign.models.base import db
-from campaign.services import advocacy_integrity, confirmation, counters, links, people, signing
+from campaign.services import (
+    advocacy_integrity,
+    confirmation,
+    counters,
+    links,
+    people,
+    signature_counts,
+)
 
 PERSON_FIELDS = (
     "id",
@@ -153,7 +160,7 @@ def erase(person_id: int) -> dict | None:
     for row in removed:
         petition = petitions[row.petition_id]
         if row.status == "counted":
-            for key in signing.stored_signature_keys(petition, row):
+            for key in signature_counts.stored_signature_keys(petition, row):
                 deltas[key] -= 1
         elif row.status == confirmation.PENDING:
             deltas[confirmation.pending_key(petition.id)] -= 1
