@@ -53,10 +53,14 @@ def _ref(signature_id: int) -> str:
     return f"signature:{signature_id}"
 
 
-def requested(petition: Petition, person_id: int, inserted_id: int | None) -> None:
+def requested(
+    petition: Petition, person_id: int, inserted_id: int | None, link_base: str | None = None
+) -> None:
     """A signature on a petition needing confirmation was posted; the caller commits.
 
     ``inserted_id`` is the new pending signature, or None when the person had signed before.
+    ``link_base``: where the email's links point when ``PUBLIC_BASE_URL`` is not set (see
+    ``links.believed_base_url``); None outside a request.
     """
     if inserted_id is not None:
         counters.add([pending_key(petition.id)], +1)
@@ -77,9 +81,8 @@ def requested(petition: Petition, person_id: int, inserted_id: int | None) -> No
         return
     payload = {"signature_id": signature_id}
     # The worker has no request: it links to the address recorded here (see links).
-    recorded = links.request_base_url()
-    if recorded:
-        payload["base_url"] = recorded
+    if link_base:
+        payload["base_url"] = link_base
     outbox.enqueue(
         "confirmation",
         payload,

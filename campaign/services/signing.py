@@ -96,11 +96,20 @@ def _refuse_petition(slug: str) -> None:
     raise Conflict(f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
 
 
-def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
+def sign(
+    slug: str,
+    details: dict,
+    ip_hash: str,
+    *,
+    count: bool = True,
+    commit: bool = True,
+    link_base: str | None = None,
+):
     """Record ``details`` as a signature on the petition ``slug``; the receipt (commits unless
     ``commit=False``, which leaves the transaction for the caller, e.g. an idempotency record).
 
     ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
+    ``link_base``: the request's address for a confirmation email's links (``links``).
     """
     if not count:
         petition = catalog.open_petition(slug)
@@ -124,16 +133,16 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         written = Written(*row) if row is not None else None
     if written is None:
         _refuse_petition(slug)
-    _after_signing(slug, written)
+    _after_signing(slug, written, link_base)
     if commit:
         db.session.commit()
     return {"petition": slug, "goal": written.goal}
 
 
-def _after_signing(slug: str, written: Written) -> None:
+def _after_signing(slug: str, written: Written, link_base: str | None) -> None:
     petition = SimpleNamespace(id=written.petition_id, goal=written.goal)
     if written.pending:
-        confirmation.requested(petition, written.person_id, written.signature_id)
+        confirmation.requested(petition, written.person_id, written.signature_id, link_base)
         return
     if written.signature_id is None and written.earlier_status == confirmation.PENDING:
         # Confirmation was turned off after this person signed: signing again counts it.

@@ -1,5 +1,6 @@
 """OSDI signatures: per petition and per person, and the record-signature helper."""
 
+from flask import request
 from flask.views import MethodView
 
 from campaign.api.osdi.blueprint import (
@@ -11,7 +12,7 @@ from campaign.api.osdi.blueprint import (
 )
 from campaign.api.osdi.hal import collection, person_path, petition_path, signature
 from campaign.ratelimit import client_address, write_limits
-from campaign.services import catalog, people
+from campaign.services import catalog, links, people
 from campaign.services.osdi import helpers, reads
 from schemas.osdi import (
     OsdiListArgsSchema,
@@ -52,7 +53,11 @@ class PetitionSignatures(MethodView):
         """
         petition = catalog.open_petition(slug)
         recorded = helpers.record_signature(
-            petition, body, people.hash_address(client_address()), organizer=authenticated()
+            petition,
+            body,
+            people.hash_address(client_address()),
+            organizer=authenticated(),
+            link_base=links.believed_base_url(request.scheme, request.host),
         )
         return signature(recorded, petition.slug) if authenticated() else {}
 
