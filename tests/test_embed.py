@@ -10,7 +10,8 @@ from sqlalchemy import select
 from campaign import config as settings
 from campaign.models import Petition
 from campaign.models.base import db
-from campaign.services import signing, widget
+from campaign.services import signing
+from campaign.site import widget
 
 PETITION = "release-the-prisoners"
 PAGE = f"/embed/petitions/{PETITION}"

@@ -15,7 +15,8 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from werkzeug.exceptions import NotFound
 
 from campaign.errors import abort
-from campaign.services import catalog, widget
+from campaign.services import catalog
+from campaign.site import widget
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
 ASSETS = ("widget.css", "widget.js", "advocacy.js")

@@ -15,8 +15,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.http import quote_etag
 
 from campaign.models import Campaign
-from campaign.services import catalog, milestones, widget
-from campaign.site import card, strings, web
+from campaign.services import catalog, milestones
+from campaign.site import card, strings, web, widget
 from schemas.campaign import CampaignSchema
 from schemas.petition import PetitionSchema
 
