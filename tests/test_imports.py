@@ -95,3 +95,39 @@ def test_models_import_only_sqlalchemy_and_their_base():
     for name, targets in graph.items():
         if name.startswith("campaign.models"):
             assert all(t.startswith("campaign.models") for t in targets), (name, targets)
+
+
+WEB_LAYER = (
+    "campaign.api",
+    "campaign.site",
+    "campaign.ratelimit",
+    "campaign.errors",
+    "campaign.extensions",
+    "campaign.hardening",
+    "campaign.observability",
+)
+
+
+def test_services_import_nothing_from_the_web_layer():
+    graph = import_graph()
+    for name, targets in graph.items():
+        if name.startswith("campaign.services"):
+            web = sorted(t for t in targets if t == "campaign" or t.startswith(WEB_LAYER))
+            assert web == [], (name, web)
+
+
+def test_services_read_no_request():
+    """Services take what they need from the view; of Flask they use only the app's config."""
+    for name, path in modules().items():
+        if not name.startswith("campaign.services"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flask"):
+                names = {alias.name for alias in node.names}
+                assert (node.module, names) == ("flask", {"current_app"}), (
+                    name,
+                    node.module,
+                    names,
+                )
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("flask") for a in node.names), name
