@@ -9,7 +9,7 @@ completed but whose acknowledgement did not can go out twice, with the same idem
 (webhook ``Idempotency-Key`` header, email ``Message-ID``), so receivers can drop the repeat.
 
 Failures are retried with exponential backoff up to ``OUTBOX_MAX_ATTEMPTS``; then the item is
-``failed`` and stays visible.
+``failed`` and stays visible. The worker's loop, which calls the senders, is ``outbox_worker``.
 """
 
 import logging
