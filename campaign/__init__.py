@@ -12,7 +12,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import config as settings
 from campaign import hardening, observability
-from campaign.extensions import cors, db, limiter, migrate, rest_api
+from campaign.extensions import cors, migrate, rest_api
+from campaign.models.base import db
+from campaign.ratelimit import limiter
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -141,11 +143,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign import site
-    from campaign.api import register
+    from campaign.api import register as register_api
+    from campaign.site.blueprints import register as register_site
 
-    register(app)
-    site.register(app)
+    register_api(app)
+    register_site(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -6,8 +6,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from campaign import seed
-from campaign.extensions import db
+import campaign.seed as seed
+from campaign.models.base import db
 from campaign.services import seeding, tokens
 
 

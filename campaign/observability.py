@@ -218,8 +218,8 @@ class CountsCollector:
     """
 
     def collect(self):
-        from campaign.extensions import db
         from campaign.models import Campaign, Petition
+        from campaign.models.base import db
         from campaign.services import counters
 
         up = GaugeMetricFamily("campaign_database_up", "1 if the database answered the scrape.")

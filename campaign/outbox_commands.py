@@ -6,7 +6,7 @@ import signal
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from campaign.services import outbox, privacy, retention
+from campaign.services import outbox_worker, privacy, retention
 
 
 @click.command("worker")
@@ -26,7 +26,7 @@ def worker_command(once: bool, batch: int | None, idle: float) -> None:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        delivered = outbox.run(
+        delivered = outbox_worker.run(
             once=once,
             batch=batch or current_app.config["OUTBOX_BATCH"],
             idle_seconds=idle,

@@ -11,8 +11,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Petition
+from campaign.models.base import db
 from campaign.services import bulkload, reconcile
 
 tallies_group = AppGroup("tallies", help="Counts kept as data: check them against the rows.")

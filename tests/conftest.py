@@ -18,7 +18,7 @@ from redis.connection import parse_url
 from sqlalchemy.engine import make_url
 
 from campaign import create_app, seed
-from campaign.extensions import db
+from campaign.models.base import db
 from campaign.services import seeding
 from tests.delivery import receiver, smtp  # noqa: F401 - local SMTP and HTTP receivers
 

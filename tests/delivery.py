@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from campaign.extensions import db
+from campaign.models.base import db
 from campaign.services import tokens
 
 

@@ -12,8 +12,8 @@ import re
 
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import links, webhooks
 from campaign.services.catalog import find_petition, open_campaign
 from tests.delivery import organizer_token, run_worker

@@ -5,8 +5,8 @@ import multiprocessing
 from sqlalchemy import func, select
 
 from campaign import create_app
-from campaign.extensions import db
 from campaign.models import AdvocacyParticipant, OutboxItem, Outreach, Person
+from campaign.models.base import db
 from tests.advocacy_support import CALL, CASSIDY, KENNEDY, LETTER, advocacy_counts, sender
 from tests.test_concurrency import TIMEOUT, worker_config
 

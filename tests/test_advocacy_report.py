@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Counter, Outreach
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import reconcile, retention
 from tests.advocacy_support import CALL, CASSIDY, KENNEDY, LETTER, advocacy_counts, sender

@@ -7,7 +7,7 @@ from alembic import command
 from openapi_spec_validator import validate
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.models.base import db
 from tests.conftest import ON_POSTGRES, _create_pg_database, _drop_pg_database, base_config
 
 

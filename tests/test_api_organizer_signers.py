@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from tests.organizer_support import CAMPAIGN, PETITION, bearer, join, sign, signature_ids
 
 SIGNERS = f"/api/v1/petitions/{PETITION}/signatures"

@@ -5,8 +5,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import people
 
 PETITION = "support-the-senators-letter"

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Campaign, Person, Signup
+from campaign.models.base import db
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 URL = f"/api/v1/campaigns/{CAMPAIGN}/signups"

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Milestone, Petition
+from campaign.models.base import db
 from campaign.services import counters, signing
 from tests.organizer_support import bearer
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Milestone, Person, Signature
+from campaign.models.base import db
 from campaign.services import reconcile
 from tests.organizer_support import bearer
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import ApiToken
+from campaign.models.base import db
 from tests.organizer_support import PETITION
 
 SIGNERS = f"/api/v1/petitions/{PETITION}/signatures"

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign import create_app
-from campaign.extensions import db
 from campaign.models import CampaignPerson, IdempotencyKey, Person, Signature
+from campaign.models.base import db
 from tests.conftest import ON_REDIS, base_config
 
 PETITION = "release-the-prisoners"

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from campaign import config as settings
 from campaign import create_app
-from campaign.extensions import db
+from campaign.models.base import db
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Petition, Signature
+from campaign.models.base import db
 from campaign.services.confirmation import greeting
 from tests.delivery import run_worker
 from tests.test_outbox import URL, require_confirmation, signer

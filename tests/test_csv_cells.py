@@ -6,8 +6,8 @@ import io
 import pytest
 from sqlalchemy import update
 
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from campaign.services.exports import safe_cell
 from tests.delivery import organizer_token
 from tests.test_outbox import PETITION, URL, signer

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from campaign import config as settings
-from campaign.extensions import db
 from campaign.models import Petition
-from campaign.services import signing, widget
+from campaign.models.base import db
+from campaign.services import signing
+from campaign.site import widget
 
 PETITION = "release-the-prisoners"
 PAGE = f"/embed/petitions/{PETITION}"
@@ -373,8 +374,8 @@ def test_badge_is_in_the_openapi_document(client):
 def test_an_unknown_or_unpublished_petition_is_a_frameable_html_page(app, client):
     from sqlalchemy import select
 
-    from campaign.extensions import db
     from campaign.models import Petition
+    from campaign.models.base import db
 
     with app.app_context():
         petition = db.session.scalar(select(Petition).where(Petition.slug == "right-of-return"))

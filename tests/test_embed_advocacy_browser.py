@@ -4,8 +4,8 @@ finds their senators by ZIP, sees their phone and contact links, and records a l
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Outreach
+from campaign.models.base import db
 from tests.advocacy_support import LETTER
 from tests.test_embed_browser import OUTPUT, PartnerSite, Server, browser, page  # noqa: F401
 

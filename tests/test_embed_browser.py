@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from campaign.extensions import db
 from campaign.models import Person, Signature
+from campaign.models.base import db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from campaign.extensions import db
 from campaign.models import IdempotencyKey, Signature, Signup
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import idempotency
 

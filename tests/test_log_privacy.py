@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from campaign.extensions import db
 from campaign.models import ConfirmationToken, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.observability import JsonFormatter, TextFormatter, escape_controls
 from campaign.services import confirmation, links

@@ -6,8 +6,8 @@ import logging
 import pytest
 
 from campaign import create_app
-from campaign.extensions import db
 from campaign.models import Petition
+from campaign.models.base import db
 from campaign.observability import JsonFormatter
 
 CLOSED_PORT_DB = "postgresql+psycopg://postgres@127.0.0.1:1/none"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from campaign.extensions import db
 from campaign.models import Outreach
+from campaign.models.base import db
 from tests.advocacy_support import CASSIDY, KENNEDY, LETTER, advocacy_counts, sender
 from tests.organizer_support import bearer
 from tests.test_osdi_client import client_for, local_id, osdi_server  # noqa: F401 - fixtures

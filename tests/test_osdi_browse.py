@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from campaign.extensions import db
 from campaign.models import Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import catalog, signing, tokens
 
 ENTRY = "/osdi/v1/"

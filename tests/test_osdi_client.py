@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from campaign.extensions import db
 from campaign.models import Person
+from campaign.models.base import db
 from campaign.services import tokens
 from tests.test_osdi_browse import PETITION, sign_many
 

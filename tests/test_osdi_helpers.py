@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Person, Signature, Signup
+from campaign.models.base import db
 from tests.test_osdi_browse import token_headers
 
 PETITION = "release-the-prisoners"

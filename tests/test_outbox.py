@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import OutboxItem, Petition
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import outbox, webhooks
 from tests.delivery import body, run_worker

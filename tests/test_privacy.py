@@ -5,8 +5,8 @@ import re
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import CampaignPerson, OutboxItem, Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import reconcile
 from tests.delivery import organizer_token, run_worker
 from tests.organizer_support import bearer

@@ -3,8 +3,8 @@ new and a repeat signer alike, running the same statements for both."""
 
 from sqlalchemy import event, select
 
-from campaign.extensions import db
 from campaign.models import Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import links
 from tests.test_osdi_browse import token_headers
 

@@ -6,8 +6,8 @@ import socket
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from campaign.services import people
 
 URL = "/api/v1/petitions/release-the-prisoners/signatures"

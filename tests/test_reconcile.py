@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from campaign.extensions import db
 from campaign.models import Milestone, Petition, Signature
+from campaign.models.base import db
 from campaign.services import counters, reconcile, signing
 from tests.organizer_support import bearer
 

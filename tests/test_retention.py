@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from campaign.extensions import db
 from campaign.models import OutboxItem, Signature, Signup
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import reconcile
 from tests.delivery import organizer_token

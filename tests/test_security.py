@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from campaign.extensions import db
 from campaign.models import Campaign, Petition
+from campaign.models.base import db
 from campaign.services import tokens
 
 PAYLOADS = [

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign import seed
-from campaign.extensions import db
 from campaign.models import Campaign, Demand, Legislation, Petition, Prisoner, Target
+from campaign.models.base import db
 from tests.organizer_support import bearer
 
 SOURCE = Path(seed.SEED_DIR, "2024-04-04-cassidy-markey-letter.txt")

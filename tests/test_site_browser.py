@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Petition
+from campaign.models.base import db
 from tests.organizer_support import CAMPAIGN, PETITION, bearer, sign, signature_ids
 from tests.test_embed_browser import (
     TIMEOUT_MS,

@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import OutboxItem, Webhook
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from tests.delivery import organizer_token, run_worker
 from tests.test_outbox import signer

@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import func, select, update
 
-from campaign.extensions import db
 from campaign.models import OutboxItem
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from tests.delivery import organizer_token, run_worker
 from tests.test_outbox import URL, require_confirmation, signer

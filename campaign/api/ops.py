@@ -8,7 +8,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from swagger_ui_bundle import swagger_ui_path
 
 from campaign.errors import DATABASE_RETRY_AFTER, abort
-from campaign.extensions import db, rest_api
+from campaign.extensions import rest_api
+from campaign.models.base import db
 from campaign.services import schema
 from schemas.ops import HealthSchema
 

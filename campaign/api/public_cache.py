@@ -29,7 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_etags
 
-from campaign import observability
+import campaign.observability as observability
 
 # Checked in order: the tally's path would otherwise match the petition's.
 ROUTES = (

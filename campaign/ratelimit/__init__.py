@@ -24,6 +24,9 @@ computed from that hit's answer); ``memory://`` (per process) only for the singl
 default. When Redis cannot be reached, ``RATELIMIT_FAIL_OPEN`` (default true) keeps serving
 with per-process in-memory counts and logs a warning until Redis answers again; false
 refuses limited writes with a 503. Log lines never carry a client address or key.
+
+The package belongs to the API layer (it reads the request and answers 429 and 503): views
+use it, services never do. It owns the app's one ``limiter``.
 """
 
 import functools
@@ -39,6 +42,7 @@ import redis
 from flask import Flask, current_app, request
 from limits import parse_many
 
+from campaign.api.auth import carries_live_token
 from campaign.errors import abort
 from campaign.ratelimit import addresses
 from campaign.ratelimit.counters import Hit, MemoryCounters, RedisCounters, Window
@@ -147,6 +151,10 @@ class RateLimiter:
         app.extensions["ratelimit"] = AppCounters(primary, config["RATELIMIT_FAIL_OPEN"])
 
 
+# The one limiter; create_app() hands it each app, write_limits() counts with that app's.
+limiter = RateLimiter()
+
+
 class AppCounters:
     """One app's counters: Redis with an in-memory fallback, or memory alone."""
 
@@ -219,15 +227,6 @@ class AppCounters:
             log.warning("rate limit refund failed: %s", type(error).__name__)
 
 
-def _organizer() -> bool:
-    """Whether the request carries a live organizer token (looked up only when one is sent)."""
-    from campaign.auth import presented_secret
-    from campaign.services import tokens
-
-    secret = presented_secret()
-    return bool(secret) and tokens.authenticate(secret) is not None
-
-
 def write_limits(config_name: str, *, exempt_organizers: bool = False):
     """Count a write view against the allowance ``config_name`` names and the widget limit.
 
@@ -239,7 +238,7 @@ def write_limits(config_name: str, *, exempt_organizers: bool = False):
     def decorate(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
-            if exempt_organizers and _organizer():
+            if exempt_organizers and carries_live_token():
                 return view(*args, **kwargs)
             counters: AppCounters = current_app.extensions["ratelimit"]
             decision = counters.hit(config_name, current_app.config)

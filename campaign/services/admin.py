@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import (
     Campaign,
     CampaignPerson,
@@ -28,7 +27,8 @@ from campaign.models import (
     Signature,
     Signup,
 )
-from campaign.services import counters, people, signing
+from campaign.models.base import db
+from campaign.services import counters, people, signature_counts
 from campaign.services.errors import Invalid, NotFound
 
 # Bound parameter lists stay well under SQLite's limit.
@@ -177,7 +177,7 @@ def _invalidate(petition: Petition, conditions: list) -> int:
     ).all()
     deltas: Tally = Tally()
     for row in returned:
-        for key in signing.stored_signature_keys(petition, row):
+        for key in signature_counts.stored_signature_keys(petition, row):
             deltas[key] -= 1
     if returned:
         left = _leave_campaign(petition.campaign_id, {row.person_id for row in returned})

@@ -12,8 +12,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Campaign, Outreach
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     advocacy_counts,

@@ -24,10 +24,18 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from campaign.extensions import db
 from campaign.models import ConfirmationToken, OutboxItem, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.services import counters, links, mailer, milestones, outbox, signing, webhooks
+from campaign.services import (
+    counters,
+    links,
+    mailer,
+    milestones,
+    outbox,
+    signature_counts,
+    webhooks,
+)
 
 PENDING = "pending"
 
@@ -45,10 +53,14 @@ def _ref(signature_id: int) -> str:
     return f"signature:{signature_id}"
 
 
-def requested(petition: Petition, person_id: int, inserted_id: int | None) -> None:
+def requested(
+    petition: Petition, person_id: int, inserted_id: int | None, link_base: str | None = None
+) -> None:
     """A signature on a petition needing confirmation was posted; the caller commits.
 
     ``inserted_id`` is the new pending signature, or None when the person had signed before.
+    ``link_base``: where the email's links point when ``PUBLIC_BASE_URL`` is not set (see
+    ``links.believed_base_url``); None outside a request.
     """
     if inserted_id is not None:
         counters.add([pending_key(petition.id)], +1)
@@ -69,9 +81,8 @@ def requested(petition: Petition, person_id: int, inserted_id: int | None) -> No
         return
     payload = {"signature_id": signature_id}
     # The worker has no request: it links to the address recorded here (see links).
-    recorded = links.request_base_url()
-    if recorded:
-        payload["base_url"] = recorded
+    if link_base:
+        payload["base_url"] = link_base
     outbox.enqueue(
         "confirmation",
         payload,
@@ -102,7 +113,7 @@ def _count(signature_id: int) -> Petition | None:
     signature = SimpleNamespace(
         country=row.country, region=row.region, source=row.source, counted_at=row.counted_at
     )
-    signing.count_signature(
+    signature_counts.count_signature(
         petition, row.person_id, signature, extra={pending_key(petition.id): -1}
     )
     webhooks.signature_counted(petition, signature_id, row.person_id)

@@ -21,8 +21,8 @@ from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from campaign.extensions import db
 from campaign.models import Counter
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import dialect
 

@@ -13,7 +13,6 @@ from collections import Counter as Tally
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import (
     Campaign,
     CampaignPerson,
@@ -23,7 +22,15 @@ from campaign.models import (
     Signature,
     Signup,
 )
-from campaign.services import advocacy_integrity, confirmation, counters, links, people, signing
+from campaign.models.base import db
+from campaign.services import (
+    advocacy_integrity,
+    confirmation,
+    counters,
+    links,
+    people,
+    signature_counts,
+)
 
 PERSON_FIELDS = (
     "id",
@@ -153,7 +160,7 @@ def erase(person_id: int) -> dict | None:
     for row in removed:
         petition = petitions[row.petition_id]
         if row.status == "counted":
-            for key in signing.stored_signature_keys(petition, row):
+            for key in signature_counts.stored_signature_keys(petition, row):
                 deltas[key] -= 1
         elif row.status == confirmation.PENDING:
             deltas[confirmation.pending_key(petition.id)] -= 1

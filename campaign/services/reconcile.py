@@ -4,7 +4,7 @@ The rows are the truth; counters are a cache of them kept in the writers' transa
 recomputes each count the counters hold (petition and demand totals; per campaign the
 signatures, sign-ups, people, and counts by country, region, source and hour) and compares.
 
-What a counted signature stands in is defined once, in ``signing.signature_keys``; it is
+What a counted signature stands in is defined once, in ``signature_counts.signature_keys``; it is
 applied here to each group of signatures that share a petition, country, region, source and
 hour, so the check costs one grouped query rather than one call per row.
 
@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Campaign, CampaignPerson, Counter, Petition, Signature, Signup
-from campaign.services import advocacy_integrity, counters, milestones, signing
+from campaign.models.base import db
+from campaign.services import advocacy_integrity, counters, milestones, signature_counts
 
 CAMPAIGN_DIMENSIONS = ("signatures", "signups", "people", "country", "region", "source", "hour")
 
@@ -102,7 +102,7 @@ def _expected(campaigns: list[Campaign]) -> Tally:
             source=source,
             counted_at=datetime.strptime(bucket, "%Y-%m-%dT%H").replace(tzinfo=UTC),
         )
-        for key in signing.signature_keys(petitions[petition_id], example):
+        for key in signature_counts.signature_keys(petitions[petition_id], example):
             expected[key] += n
     for model, dimension in ((Signup, "signups"), (CampaignPerson, "people")):
         rows = db.session.execute(

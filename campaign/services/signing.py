@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from campaign.extensions import db
-from campaign.models import Campaign, Petition, Signature
+from campaign.models import Campaign, Petition
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     catalog,
@@ -29,6 +29,7 @@ from campaign.services import (
     write_statements,
 )
 from campaign.services.errors import Conflict
+from campaign.services.signature_counts import signature_keys
 
 
 @dataclass(frozen=True)
@@ -43,46 +44,6 @@ class Written:
     signature_id: int | None
     earlier_status: str | None
     count_before: int
-
-
-def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, str, str]]:
-    """Every (subject, dimension, key) count one counted signature stands in."""
-    campaign = counters.campaign_subject(petition.campaign_id)
-    keys = [
-        (counters.petition_subject(petition.id), counters.TOTAL, ""),
-        (campaign, "signatures", ""),
-        (campaign, "hour", counters.hour_key(signature.counted_at)),
-    ]
-    keys += [(counters.demand_subject(d.id), counters.TOTAL, "") for d in petition.demands]
-    if signature.country:
-        keys.append((campaign, "country", signature.country))
-    if signature.region:
-        keys.append((campaign, "region", signature.region))
-    if signature.source:
-        keys.append((campaign, "source", signature.source))
-    return keys
-
-
-def stored_signature_keys(petition: Petition, row) -> list[tuple[str, str, str]]:
-    """The counts a stored, counted signature row stands in (for taking it out again)."""
-    signature = Signature(
-        country=row.country,
-        region=row.region,
-        source=row.source,
-        counted_at=row.counted_at or row.created_at,
-    )
-    return signature_keys(petition, signature)
-
-
-def count_signature(
-    petition: Petition, person_id: int, signature: Signature, extra: dict | None = None
-) -> None:
-    """Add one signature to every count it stands in, with ``extra`` deltas, in one statement."""
-    deltas = dict.fromkeys(signature_keys(petition, signature), 1)
-    if people.join_campaign(petition.campaign_id, person_id):
-        deltas[(counters.campaign_subject(petition.campaign_id), "people", "")] = 1
-    deltas.update(extra or {})
-    counters.add_deltas(deltas)
 
 
 def _values(details: dict, ip_hash: str, now) -> dict:
@@ -135,11 +96,20 @@ def _refuse_petition(slug: str) -> None:
     raise Conflict(f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
 
 
-def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
+def sign(
+    slug: str,
+    details: dict,
+    ip_hash: str,
+    *,
+    count: bool = True,
+    commit: bool = True,
+    link_base: str | None = None,
+):
     """Record ``details`` as a signature on the petition ``slug``; the receipt (commits unless
     ``commit=False``, which leaves the transaction for the caller, e.g. an idempotency record).
 
     ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
+    ``link_base``: the request's address for a confirmation email's links (``links``).
     """
     if not count:
         petition = catalog.open_petition(slug)
@@ -163,16 +133,16 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         written = Written(*row) if row is not None else None
     if written is None:
         _refuse_petition(slug)
-    _after_signing(slug, written)
+    _after_signing(slug, written, link_base)
     if commit:
         db.session.commit()
     return {"petition": slug, "goal": written.goal}
 
 
-def _after_signing(slug: str, written: Written) -> None:
+def _after_signing(slug: str, written: Written, link_base: str | None) -> None:
     petition = SimpleNamespace(id=written.petition_id, goal=written.goal)
     if written.pending:
-        confirmation.requested(petition, written.person_id, written.signature_id)
+        confirmation.requested(petition, written.person_id, written.signature_id, link_base)
         return
     if written.signature_id is None and written.earlier_status == confirmation.PENDING:
         # Confirmation was turned off after this person signed: signing again counts it.

@@ -14,8 +14,8 @@ from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Campaign, Counter, Petition
+from campaign.models.base import db
 from campaign.services import counters, milestones
 from campaign.services.errors import NotFound
 

@@ -14,9 +14,9 @@ from markupsafe import Markup, escape
 from werkzeug.http import quote_etag
 
 from campaign.models import Campaign
-from campaign.services import catalog, milestones, widget
+from campaign.services import catalog, milestones
 from campaign.services.errors import NotFound
-from campaign.site import card, strings, web
+from campaign.site import card, strings, web, widget
 from schemas.campaign import CampaignSchema
 from schemas.petition import PetitionSchema
 
