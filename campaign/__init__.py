@@ -147,7 +147,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from campaign.cli import register
+    from campaign.commands import register
 
     register(app)
 
