@@ -65,10 +65,9 @@ class CampaignFlask(Flask):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    # INSTANCE_PATH lets a container keep the SQLite file and generated key on a volume.
     app = CampaignFlask(
         __name__,
-        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_path=settings.instance_path(),
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
