@@ -98,7 +98,6 @@ def from_environment(instance_path: str) -> dict:
 
 def _read(env: Environment, instance_path: str) -> dict:
     database_url = _database_url(env, instance_path)
-    tally_max_age = env.int("TALLY_MAX_AGE", 5)
     return {
         "SECRET_KEY": _secret_key(env, instance_path, database_url),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -128,11 +127,10 @@ def _read(env: Environment, instance_path: str) -> dict:
         "LOG_FORMAT": env.str("LOG_FORMAT", "json").lower(),
         "METRICS_ENABLED": env.bool("METRICS_ENABLED", False),
         "METRICS_TOKEN": env.str("METRICS_TOKEN", ""),
-        "TALLY_MAX_AGE": tally_max_age,
-        # How long a cache may serve an expired tally while it fetches a fresh one.
-        "TALLY_STALE_WHILE_REVALIDATE": env.int(
-            "TALLY_STALE_WHILE_REVALIDATE", max(30, 6 * tally_max_age)
-        ),
+        "TALLY_MAX_AGE": env.int("TALLY_MAX_AGE", 5),
+        # How long a cache may serve an expired tally while it fetches a fresh one; unset
+        # (None): 6 × TALLY_MAX_AGE, at least 30, worked out from the app's TALLY_MAX_AGE.
+        "TALLY_STALE_WHILE_REVALIDATE": env.int("TALLY_STALE_WHILE_REVALIDATE", None),
         "TALLY_CACHE_SECONDS": env.int("TALLY_CACHE_SECONDS", 1),
         "COUNTER_SHARDS": env.int("COUNTER_SHARDS", 8),
         # Public breakdown buckets under this many are folded into "other".
