@@ -67,10 +67,9 @@ class CampaignFlask(Flask):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    # INSTANCE_PATH lets a container keep the SQLite file and generated key on a volume.
     app = CampaignFlask(
         __name__,
-        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_path=settings.instance_path(),
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
@@ -151,7 +150,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from campaign.cli import register
+    from campaign.commands import register
 
     register(app)
 

@@ -32,7 +32,6 @@ use it, services never do. It owns the app's one ``limiter``.
 import functools
 import logging
 import math
-import os
 import re
 import threading
 import time
@@ -91,11 +90,6 @@ def _windows(name: str, items) -> list[Window]:
     return [Window(f"{name}/{i.amount}/{i.get_expiry()}", i.amount, i.get_expiry()) for i in items]
 
 
-def _fail_open_from_environment() -> bool:
-    value = os.environ.get("RATELIMIT_FAIL_OPEN", "").strip().lower()
-    return value not in ("0", "false", "no", "off")
-
-
 class Decision:
     """One request's hit: which windows it counted in, and the headers that describe it."""
 
@@ -137,7 +131,6 @@ class RateLimiter:
 
     def init_app(self, app: Flask) -> None:
         config = app.config
-        config.setdefault("RATELIMIT_FAIL_OPEN", _fail_open_from_environment())
         config.setdefault("RATELIMIT_KEY_PREFIX", "")
         config.setdefault("RATELIMIT_IPV6_PREFIX", 64)
         uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"

@@ -113,8 +113,10 @@ def _autocommit() -> None:
 
 
 def cache_control(config) -> str:
-    max_age = config.get("TALLY_MAX_AGE", 5)
-    stale = config.get("TALLY_STALE_WHILE_REVALIDATE", max(30, 6 * max_age))
+    max_age = config["TALLY_MAX_AGE"]
+    stale = config["TALLY_STALE_WHILE_REVALIDATE"]
+    if stale is None:
+        stale = max(30, 6 * max_age)
     return f"public, max-age={max_age}, stale-while-revalidate={stale}"
 
 
