@@ -190,13 +190,15 @@ def _insert(advocacy: AdvocacyCampaign, person_id: int, targets, details: dict, 
         }
         for target in targets
     ]
+    # A fixed statement over the rows (compiled once; SQLAlchemy batches them into one
+    # INSERT), not a VALUES list that would be compiled again on every post.
+    table = Outreach.__table__
     stmt = (
-        dialect.insert(Outreach)
-        .values(rows)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["advocacy_campaign_id", "person_id", "target_id"])
-        .returning(Outreach.id, Outreach.target_id)
+        .returning(table.c.id, table.c.target_id)
     )
-    return {target_id: outreach_id for outreach_id, target_id in db.session.execute(stmt)}
+    return {target_id: outreach_id for outreach_id, target_id in db.session.execute(stmt, rows)}
 
 
 def join(advocacy_id: int, person_id: int) -> bool:
