@@ -1,28 +1,56 @@
-"""Helpers for the organizer tests: tokens, signing through the service, counts vs rows."""
+"""Helpers shared by the tests: organizer tokens, a signer's body, signing through the service,
+row counts, and counter rows checked against the rows they stand for."""
 
 from collections import Counter as Tally
+from datetime import datetime, timedelta
 from itertools import count
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from campaign.extensions import db
-from campaign.models import CampaignPerson, Counter, Petition, Signature, Signup
+from campaign.models import CampaignPerson, Counter, Person, Petition, Signature, Signup
+from campaign.models.types import utcnow
 from campaign.services import counters, signing, tokens
 from campaign.services.catalog import find_petition, open_campaign
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 PETITION = "release-the-prisoners"
 ALL_DEMANDS = "support-the-senators-letter"
+ALL_SCOPES = ",".join(tokens.SCOPES)
+# Rate limits raised so far that a 429 never stands in for the answer a test looks for.
+NO_LIMITS = {
+    "SIGNATURE_RATE_LIMIT": "1000000/minute",
+    "SIGNUP_RATE_LIMIT": "1000000/minute",
+    "WIDGET_RATE_LIMIT": "1000000/minute",
+}
 _names = count()
 
 
-def bearer(app, scopes: str = "read,export,manage") -> dict:
+def token(app, scopes: str = ALL_SCOPES, name: str = "") -> str:
+    """A new organizer token's secret with these scopes (comma-separated, as the CLI takes)."""
     with app.app_context():
-        _, secret = tokens.create(f"test-{next(_names)}", tokens.parse_scopes(scopes))
-    return {"Authorization": f"Bearer {secret}"}
+        _, secret = tokens.create(name or f"test-{next(_names)}", tokens.parse_scopes(scopes))
+        db.session.remove()
+    return secret
 
 
-def details(email: str, **extra) -> dict:
+def bearer(app, scopes: str = ALL_SCOPES) -> dict:
+    return {"Authorization": f"Bearer {token(app, scopes)}"}
+
+
+def osdi_token(app, scopes: str = "read") -> dict:
+    """OSDI clients send the token in their own header."""
+    return {"OSDI-API-Token": token(app, scopes)}
+
+
+def count(app, model, *where) -> int:
+    """How many rows of ``model`` (matching ``where``) the database holds."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def signer(email: str = "anahit@example.org", **fields) -> dict:
+    """A signature or sign-up body, as a website posts it and the write service takes it."""
     values = {
         "given_name": "Anahit",
         "family_name": "Petrosyan",
@@ -34,18 +62,56 @@ def details(email: str, **extra) -> dict:
         "source": "",
         "referrer": "",
     }
-    values.update(extra)
+    values.update(fields)
     return values
 
 
-def sign(app, email: str, petition: str = PETITION, **extra) -> None:
+def set_rows(app, model, *where, **values) -> int:
+    """Set columns on the rows of ``model`` matching ``where``; how many rows it changed.
+
+    Tests set the clock this way (a ``created_at`` in the past, a lease run out) instead of
+    waiting for time to pass.
+    """
     with app.app_context():
-        signing.sign(find_petition(petition).slug, details(email, **extra), "")
+        changed = db.session.execute(update(model).where(*where).values(**values)).rowcount
+        db.session.commit()
+    return changed
+
+
+def ago(**delta) -> datetime:
+    """The database clock's now, moved back by ``delta`` (timedelta's arguments)."""
+    return utcnow() - timedelta(**delta)
+
+
+def require_confirmation(app, petition: str = ALL_DEMANDS) -> None:
+    set_rows(app, Petition, Petition.slug == petition, requires_confirmation=True)
+
+
+def sign(app, *addresses: str, petition: str = PETITION, **extra) -> None:
+    """Sign each address onto ``petition`` through the write service."""
+    with app.app_context():
+        slug = find_petition(petition).slug
+        for email in addresses:
+            signing.sign(slug, signer(email, **extra), "")
+
+
+def emails(n: int, start: int = 0) -> list[str]:
+    return [f"signer{i}@example.org" for i in range(start, start + n)]
+
+
+def signature_of(app, email: str):
+    """The (signature, person) of this address, or None."""
+    with app.app_context():
+        return db.session.execute(
+            select(Signature, Person)
+            .join(Person, Person.id == Signature.person_id)
+            .where(Person.email == email)
+        ).one_or_none()
 
 
 def join(app, email: str, **extra) -> None:
     with app.app_context():
-        signing.join(open_campaign(CAMPAIGN).slug, details(email, **extra), "")
+        signing.join(open_campaign(CAMPAIGN).slug, signer(email, **extra), "")
 
 
 def signature_ids(app, petition: str = PETITION) -> list[int]:
@@ -58,6 +124,13 @@ def signature_ids(app, petition: str = PETITION) -> list[int]:
                 .order_by(Signature.id)
             )
         )
+
+
+def organizer_tallies(client, query: str = "") -> dict:
+    """The campaign's tallies as an organizer reads them: every bucket, however small."""
+    return client.get(
+        f"/api/v1/campaigns/{CAMPAIGN}/tallies{query}", headers=bearer(client.application, "read")
+    ).get_json()
 
 
 def counter_state() -> dict:

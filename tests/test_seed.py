@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from campaign import seed
 from campaign.extensions import db
 from campaign.models import Campaign, Demand, Legislation, Petition, Prisoner, Target
-from tests.organizer_support import bearer
+from tests.support import bearer
 
 SOURCE = Path(seed.SEED_DIR, "2024-04-04-cassidy-markey-letter.txt")
 

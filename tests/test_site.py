@@ -9,7 +9,7 @@ from campaign.extensions import db
 from campaign.models import Campaign
 from campaign.services import widget
 from campaign.site import card, strings
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, sign
+from tests.support import CAMPAIGN, PETITION, bearer, sign
 
 HOME = "/"
 
