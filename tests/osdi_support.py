@@ -24,6 +24,9 @@ def sign_numbered(app, slug: str, n: int, start: int = 0) -> None:
             f"signer{i}@example.org",
             petition=slug,
             given_name=f"Signer{i}",
+            family_name="",
+            postal_code="",
+            consent=False,
             comment=f"comment {i}",
             source="osdi-test",
         )
