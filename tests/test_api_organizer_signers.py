@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from campaign.models import Signature
 from campaign.models.base import db
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, join, sign, signature_ids
+from tests.support import CAMPAIGN, PETITION, bearer, join, sign, signature_ids
 
 SIGNERS = f"/api/v1/petitions/{PETITION}/signatures"
 SIGNUPS = f"/api/v1/campaigns/{CAMPAIGN}/signups"

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from campaign.models import ApiToken
 from campaign.models.base import db
-from tests.organizer_support import PETITION
+from tests.support import PETITION
 
 SIGNERS = f"/api/v1/petitions/{PETITION}/signatures"
 

@@ -8,7 +8,7 @@ from PIL import Image
 from campaign.models import Campaign
 from campaign.models.base import db
 from campaign.site import card, strings, widget
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, sign
+from tests.support import CAMPAIGN, PETITION, bearer, sign
 
 HOME = "/"
 
