@@ -1,6 +1,6 @@
 """What the rate limiter costs per request, in process: Redis round trips and microseconds.
 
-    python bench/ratelimit.py                   # --redis redis://127.0.0.1:6379/0 --requests 2000
+    python bench/ratelimit.py                   # --redis redis://127.0.0.1:6379/15 --requests 2000
 
 Builds the app on a throwaway SQLite file with the limiter on Redis, limits raised so that
 nothing is refused, and measures two things with werkzeug's test client (no network, no
@@ -77,7 +77,7 @@ def count_commands():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--requests", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
