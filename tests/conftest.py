@@ -100,6 +100,8 @@ def base_config(database_url: str, **overrides) -> dict:
         "SIGNATURE_RATE_LIMIT": "1000/minute",
         "SIGNUP_RATE_LIMIT": "1000/minute",
         "OUTREACH_RATE_LIMIT": "1000/minute",
+        # The shipped congressional data is as of 2026-06-15; its House terms end in 2027.
+        "TARGETS_TODAY": "2026-06-15",
     }
     config.update(overrides)
     return config
