@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from campaign.extensions import db
 from campaign.models import CampaignPerson, Counter, Petition, Signature, Signup
-from campaign.services import counters, signing, tokens
+from campaign.services import counters, counting, signing, tokens
 from campaign.services.catalog import find_petition, open_campaign
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
@@ -74,7 +74,7 @@ def counts_from_rows() -> dict:
     """What the counters must hold, recomputed from the rows they stand for."""
     truth: Tally = Tally()
     for signature in db.session.scalars(select(Signature).where(Signature.status == "counted")):
-        for key in signing.signature_keys(signature.petition, signature):
+        for key in counting.signature_keys(signature.petition, signature):
             truth[key] += 1
     for signup in db.session.scalars(select(Signup)):
         truth[(counters.campaign_subject(signup.campaign_id), "signups", "")] += 1

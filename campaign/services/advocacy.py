@@ -18,6 +18,8 @@ from campaign.models.types import utcnow
 from campaign.services import (
     advocacy_counts,
     advocacy_events,
+    counters,
+    counting,
     dialect,
     outbox,
     people,
@@ -53,7 +55,7 @@ def public_advocacy(slug: str) -> AdvocacyCampaign:
 
 
 def with_total(advocacy: AdvocacyCampaign) -> AdvocacyCampaign:
-    advocacy.total_outreaches = advocacy_counts.totals([advocacy.id])[advocacy.id]
+    advocacy.total_outreaches = counters.total(counters.advocacy_subject(advocacy.id))
     return advocacy
 
 
@@ -167,7 +169,7 @@ def _insert(advocacy: AdvocacyCampaign, person_id: int, target: dict, details: d
             chamber=target["chamber"],
             state=target["state"],
             district=target["district"],
-            status="counted",
+            status=counting.COUNTED,
             given_name=details.get("given_name") or "",
             family_name=details.get("family_name") or "",
             postal_code=details.get("postal_code") or "",
@@ -229,7 +231,7 @@ def record(
             reached.append((outreach_id, target))
             if target["email"]:
                 outbox.enqueue(
-                    "letter",
+                    advocacy_events.LETTER,
                     {
                         "to": target["email"],
                         "subject": advocacy.subject,
@@ -240,8 +242,8 @@ def record(
                 )
         if reached:
             new_participant = join(advocacy.id, person_id)
-            advocacy_counts.count(
-                advocacy,
+            counting.count_outreaches_in(
+                advocacy.id,
                 [t for _, t in reached],
                 details.get("postal_code") or "",
                 now,

@@ -19,7 +19,6 @@ import hashlib
 import secrets
 import unicodedata
 from datetime import timedelta
-from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -27,13 +26,20 @@ from sqlalchemy import delete, func, select, update
 from campaign.extensions import db
 from campaign.models import ConfirmationToken, OutboxItem, Person, Petition, Signature
 from campaign.models.types import utcnow
-from campaign.services import counters, links, mailer, milestones, outbox, signing, webhooks
+from campaign.services import (
+    counters,
+    counting,
+    delivery,
+    links,
+    mailer,
+    milestones,
+    outbox,
+    webhooks,
+)
 
-PENDING = "pending"
-
-
-def pending_key(petition_id: int) -> tuple[str, str, str]:
-    return (counters.petition_subject(petition_id), PENDING, "")
+PENDING = counting.PENDING
+# The outbox kind of a confirmation email.
+KIND = "confirmation"
 
 
 def token_hash(token: str) -> str:
@@ -51,7 +57,7 @@ def requested(petition: Petition, person_id: int, inserted_id: int | None) -> No
     ``inserted_id`` is the new pending signature, or None when the person had signed before.
     """
     if inserted_id is not None:
-        counters.add([pending_key(petition.id)], +1)
+        counting.count_pending_in(petition.id)
         signature_id = inserted_id
     else:
         row = db.session.execute(
@@ -73,7 +79,7 @@ def requested(petition: Petition, person_id: int, inserted_id: int | None) -> No
     if recorded:
         payload["base_url"] = recorded
     outbox.enqueue(
-        "confirmation",
+        KIND,
         payload,
         ref=_ref(signature_id),
         person_id=person_id,
@@ -86,25 +92,13 @@ def _count(signature_id: int) -> Petition | None:
     row = db.session.execute(
         update(table)
         .where(table.c.id == signature_id, table.c.status == PENDING)
-        .values(status="counted", counted_at=utcnow())
-        .returning(
-            table.c.petition_id,
-            table.c.person_id,
-            table.c.country,
-            table.c.region,
-            table.c.source,
-            table.c.counted_at,
-        )
+        .values(status=counting.COUNTED, counted_at=utcnow())
+        .returning(*counting.SIGNATURE_RETURNING)
     ).first()
     if row is None:
         return None
     petition = db.session.get(Petition, row.petition_id)
-    signature = SimpleNamespace(
-        country=row.country, region=row.region, source=row.source, counted_at=row.counted_at
-    )
-    signing.count_signature(
-        petition, row.person_id, signature, extra={pending_key(petition.id): -1}
-    )
+    counting.count_signature_in(petition, row.person_id, row, was_pending=True)
     webhooks.signature_counted(petition, signature_id, row.person_id)
     return petition
 
@@ -170,8 +164,7 @@ def confirm(token: str) -> Petition | None:
     )
     if petition is not None:
         _adopt_details(found.signature_id)
-        subject = counters.petition_subject(petition.id)
-        milestones.record(petition, counters.totals([subject])[subject])
+        milestones.record(petition, counters.total(counters.petition_subject(petition.id)))
     db.session.commit()
     return petition
 
@@ -204,7 +197,7 @@ def _sent_today(person_id: int) -> int:
         select(func.count())
         .select_from(OutboxItem)
         .where(
-            OutboxItem.kind == "confirmation",
+            OutboxItem.kind == KIND,
             OutboxItem.person_id == person_id,
             OutboxItem.status == "delivered",
             OutboxItem.delivered_at >= midnight,
@@ -256,13 +249,16 @@ def send(item: OutboxItem) -> None:
     mailer.send(message)
 
 
+delivery.register(KIND, send)
+
+
 def counts(petition: Petition) -> dict:
     subject = counters.petition_subject(petition.id)
     return {
         "petition": petition.slug,
         "requires_confirmation": petition.requires_confirmation,
-        "signature_count": counters.totals([subject])[subject],
-        "pending_count": counters.totals([subject], PENDING)[subject],
+        "signature_count": counters.total(subject),
+        "pending_count": counters.total(subject, PENDING),
     }
 
 

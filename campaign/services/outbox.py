@@ -27,6 +27,7 @@ from sqlalchemy import delete, or_, select, update
 from campaign.extensions import db
 from campaign.models import OutboxItem
 from campaign.models.types import utcnow
+from campaign.services import delivery
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,6 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 # ``--once`` stops after this many batches even if work keeps arriving.
 ONCE_MAX_BATCHES = 1000
-
-
-class DeliveryError(Exception):
-    """A send that failed and may succeed later; ``status`` is the HTTP status if any."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
 
 
 def new_key() -> str:
@@ -73,17 +66,6 @@ def enqueue(
     )
     db.session.add(item)
     return item
-
-
-def _handlers() -> dict[str, Callable[[OutboxItem], int | None]]:
-    # Imported here: the senders use services that themselves queue into the outbox.
-    from campaign.services import advocacy_events, confirmation, webhooks
-
-    return {
-        "confirmation": confirmation.send,
-        "webhook": webhooks.deliver,
-        "letter": advocacy_events.send_letter,
-    }
 
 
 def worker_name() -> str:
@@ -161,28 +143,29 @@ def _record_failure(item: OutboxItem, error: str) -> None:
 
 def process(item: OutboxItem) -> bool:
     """Send one claimed item and record the outcome in its own transaction; True if sent."""
-    from campaign.services import webhooks
-
-    item_id, kind, webhook_id = item.id, item.kind, item.webhook_id
+    claimed = delivery.Claimed(item.id, item.kind, item.webhook_id)
+    kind = delivery.KINDS.get(claimed.kind)
     try:
-        status = _handlers()[kind](item)
+        if kind is None:
+            raise LookupError(f"no sender is registered for the kind {claimed.kind!r}")
+        status = kind.send(item)
     except Exception as error:  # noqa: BLE001 - any failure is retried, never lost
         db.session.rollback()
-        item = db.session.get(OutboxItem, item_id)
+        item = db.session.get(OutboxItem, claimed.id)
         if item is None:  # erased meanwhile: nothing left to send
             db.session.commit()
             return False
         detail = str(error) or type(error).__name__
-        if not isinstance(error, DeliveryError):
-            log.exception("outbox item %s (%s) failed", item_id, kind)
+        if not isinstance(error, delivery.DeliveryError):
+            log.exception("outbox item %s (%s) failed", claimed.id, claimed.kind)
         _record_failure(item, detail)
-        if webhook_id is not None:
-            webhooks.record_attempt(webhook_id, getattr(error, "status", None), detail)
+        if kind is not None and kind.outcome is not None:
+            kind.outcome(claimed, getattr(error, "status", None), detail)
         db.session.commit()
         return False
-    _acknowledge(item_id)
-    if webhook_id is not None:
-        webhooks.record_attempt(webhook_id, status, "")
+    _acknowledge(claimed.id)
+    if kind.outcome is not None:
+        kind.outcome(claimed, status, "")
     db.session.commit()
     return True
 

@@ -15,12 +15,13 @@ from types import SimpleNamespace
 from flask import current_app
 
 from campaign.extensions import db
-from campaign.models import Campaign, Petition, Signature
+from campaign.models import Campaign, Petition
 from campaign.models.types import utcnow
 from campaign.services import (
     catalog,
     confirmation,
     counters,
+    counting,
     milestones,
     people,
     webhooks,
@@ -43,46 +44,6 @@ class Written:
     signature_id: int | None
     earlier_status: str | None
     count_before: int
-
-
-def signature_keys(petition: Petition, signature: Signature) -> list[tuple[str, str, str]]:
-    """Every (subject, dimension, key) count one counted signature stands in."""
-    campaign = counters.campaign_subject(petition.campaign_id)
-    keys = [
-        (counters.petition_subject(petition.id), counters.TOTAL, ""),
-        (campaign, "signatures", ""),
-        (campaign, "hour", counters.hour_key(signature.counted_at)),
-    ]
-    keys += [(counters.demand_subject(d.id), counters.TOTAL, "") for d in petition.demands]
-    if signature.country:
-        keys.append((campaign, "country", signature.country))
-    if signature.region:
-        keys.append((campaign, "region", signature.region))
-    if signature.source:
-        keys.append((campaign, "source", signature.source))
-    return keys
-
-
-def stored_signature_keys(petition: Petition, row) -> list[tuple[str, str, str]]:
-    """The counts a stored, counted signature row stands in (for taking it out again)."""
-    signature = Signature(
-        country=row.country,
-        region=row.region,
-        source=row.source,
-        counted_at=row.counted_at or row.created_at,
-    )
-    return signature_keys(petition, signature)
-
-
-def count_signature(
-    petition: Petition, person_id: int, signature: Signature, extra: dict | None = None
-) -> None:
-    """Add one signature to every count it stands in, with ``extra`` deltas, in one statement."""
-    deltas = dict.fromkeys(signature_keys(petition, signature), 1)
-    if people.join_campaign(petition.campaign_id, person_id):
-        deltas[(counters.campaign_subject(petition.campaign_id), "people", "")] = 1
-    deltas.update(extra or {})
-    counters.add_deltas(deltas)
 
 
 def _values(details: dict, ip_hash: str, now) -> dict:
@@ -151,7 +112,7 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
         if (
             alone
             and written is not None
-            and (written.pending or written.earlier_status == confirmation.PENDING)
+            and (written.pending or written.earlier_status == counting.PENDING)
         ):
             # The statement did nothing, or what follows (a confirmation email, counting a
             # pending signature) must be one transaction: leave autocommit and go on in one.
@@ -159,7 +120,7 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
             if written.pending:
                 written = _sign_postgres(slug, values, alone=False)
     else:
-        row = write_sqlite.sign(slug, values, signature_keys)
+        row = write_sqlite.sign(slug, values)
         written = Written(*row) if row is not None else None
     if written is None:
         _refuse_petition(slug)
@@ -174,7 +135,7 @@ def _after_signing(slug: str, written: Written) -> None:
     if written.pending:
         confirmation.requested(petition, written.person_id, written.signature_id)
         return
-    if written.signature_id is None and written.earlier_status == confirmation.PENDING:
+    if written.signature_id is None and written.earlier_status == counting.PENDING:
         # Confirmation was turned off after this person signed: signing again counts it.
         confirmation.count_pending(petition, written.person_id)
         return
