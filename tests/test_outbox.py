@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from campaign.extensions import db
 from campaign.models import OutboxItem, Petition
+from campaign.models.outbox import OUTBOX_KINDS
 from campaign.models.types import utcnow
 from campaign.services import delivery, outbox, webhooks
 from tests.delivery import body, run_worker
@@ -200,4 +201,4 @@ def test_a_worker_killed_mid_batch_delivers_nothing_twice_and_drops_nothing(
 def test_an_app_knows_every_kind_of_message_it_queues(app):
     # Each kind's module registers its sender when imported; the app imports them all, so a
     # worker started from it can send whatever the requests queued.
-    assert set(delivery.KINDS) == {"confirmation", "letter", "webhook"}
+    assert set(delivery.KINDS) == set(OUTBOX_KINDS) == {"confirmation", "letter", "webhook"}

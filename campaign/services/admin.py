@@ -27,7 +27,7 @@ from campaign.models import (
     Signature,
     Signup,
 )
-from campaign.services import counters, counting, people
+from campaign.services import catalog, counters, counting, people
 from campaign.services.errors import Invalid, NotFound
 
 # Bound parameter lists stay well under SQLite's limit.
@@ -46,15 +46,6 @@ def find_campaign(slug: str) -> Campaign:
     if campaign is None:
         raise NotFound(f"No campaign has the slug {slug!r}.", slug="not-found")
     return campaign
-
-
-def find_petition(slug: str) -> Petition:
-    petition = db.session.scalar(
-        select(Petition).options(selectinload(Petition.demands)).where(Petition.slug == slug)
-    )
-    if petition is None:
-        raise NotFound(f"No petition has the slug {slug!r}.", slug="not-found")
-    return petition
 
 
 def _petition_count(petition: Petition) -> int:
@@ -84,7 +75,7 @@ def edit_campaign(slug: str, changes: dict) -> Campaign:
 
 
 def edit_petition(slug: str, changes: dict) -> Petition:
-    petition = find_petition(slug)
+    petition = catalog.find_petition(slug, drafts=True)
     _apply(petition, changes)
     db.session.commit()
     petition.signature_count = _petition_count(petition)
@@ -176,7 +167,7 @@ def _invalidate(petition: Petition, conditions: list) -> int:
 
 
 def invalidate_signature(petition_slug: str, signature_id: int) -> dict:
-    petition = find_petition(petition_slug)
+    petition = catalog.find_petition(petition_slug, drafts=True)
     exists = db.session.scalar(
         select(Signature.id).where(
             Signature.id == signature_id, Signature.petition_id == petition.id
@@ -208,7 +199,7 @@ def invalidate_matching(
 ) -> dict:
     """Invalidate the petition's counted signatures matching every filter given; with
     ``dry_run`` only count them (the dashboard's preview)."""
-    petition = find_petition(petition_slug)
+    petition = catalog.find_petition(petition_slug, drafts=True)
     columns = Signature.__table__.c
     conditions = []
     if email_domain:

@@ -26,8 +26,7 @@ from campaign.services import (
     targeting,
 )
 from campaign.services.errors import Conflict, Invalid, NotFound
-
-PUBLIC_STATUSES = ("active", "closed")
+from campaign.services.published import PUBLIC_STATUSES
 
 
 def _query():

@@ -28,7 +28,6 @@ from campaign.models.types import utcnow
 from campaign.services import delivery, netcheck, outbox, write_cache
 from campaign.services.errors import Invalid, NotFound
 
-EVENTS = ("signature.counted", "signup.created", "outreach.created")
 USER_AGENT = "campaign-api-webhooks/1"
 # The outbox kind of one webhook delivery.
 KIND = "webhook"

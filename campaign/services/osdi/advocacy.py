@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, Outreach
-from campaign.services import advocacy, advocacy_counts, people, targeting
+from campaign.services import advocacy, advocacy_counts, counters, people, targeting
 from campaign.services.errors import NotFound
 from campaign.services.osdi import hal, helpers
 from campaign.services.osdi.query import apply_filter, paginate, parse_filter
@@ -129,7 +129,7 @@ def campaigns_page(page: int, per_page: int, filter_text: str | None) -> dict:
 
 def campaign(slug: str) -> dict:
     item = find(slug)
-    return campaign_doc(item, advocacy_counts.totals([item.id])[item.id])
+    return campaign_doc(item, counters.total(counters.advocacy_subject(item.id)))
 
 
 def _columns() -> dict:
@@ -143,7 +143,7 @@ def outreaches_page(slug: str, page: int, per_page: int, filter_text: str | None
         Outreach.advocacy_campaign_id == item.id, Outreach.status == "counted"
     )
     stmt = apply_filter(stmt, clauses, _columns()).order_by(Outreach.id)
-    total = None if clauses else advocacy_counts.totals([item.id])[item.id]
+    total = None if clauses else counters.total(counters.advocacy_subject(item.id))
     result = paginate(stmt, page, per_page, total)
     items = [outreach_doc(o, item) for o in result.items]
     path = f"{_path(item)}/outreaches"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature
-from campaign.services import catalog, people, signing
+from campaign.services import catalog, people, published, signing
 from campaign.services.errors import Malformed
 
 # OSDI email statuses that say something about consent to be contacted; the others
@@ -89,7 +89,7 @@ def _campaigns(names: list[str]) -> list[Campaign]:
     known = set(
         db.session.scalars(
             select(Campaign.slug).where(
-                Campaign.slug.in_(names), Campaign.status.in_(catalog.PUBLIC_STATUSES)
+                Campaign.slug.in_(names), Campaign.status.in_(published.PUBLIC_STATUSES)
             )
         )
     )

@@ -9,12 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from campaign.extensions import db
 from campaign.models import Person, Petition, Signature
-from campaign.services import counters
+from campaign.services import catalog, counters, counting
 from campaign.services.errors import NotFound
 from campaign.services.osdi import hal
 from campaign.services.osdi.query import apply_filter, paginate, parse_filter
 
-COUNTED = "counted"
+COUNTED = counting.COUNTED
 
 
 def _not_found(kind: str, local_id) -> None:
@@ -24,18 +24,6 @@ def _not_found(kind: str, local_id) -> None:
 def _totals(petitions: list[Petition]) -> dict[int, int]:
     counts = counters.totals(counters.petition_subject(p.id) for p in petitions)
     return {p.id: counts[counters.petition_subject(p.id)] for p in petitions}
-
-
-def find_petition(slug: str) -> Petition:
-    """Any petition, drafts included: organizers see everything."""
-    petition = db.session.scalar(
-        select(Petition)
-        .options(selectinload(Petition.targets), selectinload(Petition.campaign))
-        .where(Petition.slug == slug)
-    )
-    if petition is None:
-        _not_found("petition", slug)
-    return petition
 
 
 def petitions_page(page: int, per_page: int, filter_text: str | None) -> dict:
@@ -52,8 +40,8 @@ def petitions_page(page: int, per_page: int, filter_text: str | None) -> dict:
 
 
 def petition(slug: str) -> dict:
-    item = find_petition(slug)
-    return hal.petition(item, _totals([item])[item.id])
+    item = catalog.find_petition(slug, drafts=True)
+    return hal.petition(item, counters.total(counters.petition_subject(item.id)))
 
 
 def _signature_columns() -> dict:
@@ -61,7 +49,7 @@ def _signature_columns() -> dict:
 
 
 def petition_signatures_page(slug: str, page: int, per_page: int, filter_text: str | None) -> dict:
-    item = find_petition(slug)
+    item = catalog.find_petition(slug, drafts=True)
     clauses = parse_filter(filter_text)
     stmt = (
         select(Signature)
@@ -70,7 +58,7 @@ def petition_signatures_page(slug: str, page: int, per_page: int, filter_text: s
     )
     stmt = apply_filter(stmt, clauses, _signature_columns()).order_by(Signature.id)
     # Unfiltered, the number of counted signatures is the petition's kept count.
-    total = None if clauses else _totals([item])[item.id]
+    total = None if clauses else counters.total(counters.petition_subject(item.id))
     result = paginate(stmt, page, per_page, total)
     items = [hal.signature(s, item.slug) for s in result.items]
     path = f"{hal.petition_path(item)}/signatures"
@@ -78,7 +66,7 @@ def petition_signatures_page(slug: str, page: int, per_page: int, filter_text: s
 
 
 def signature(slug: str, signature_id: int) -> dict:
-    item = find_petition(slug)
+    item = catalog.find_petition(slug, drafts=True)
     found = db.session.scalar(
         select(Signature).where(
             Signature.id == signature_id,
