@@ -1,6 +1,6 @@
 """Helpers for the organizer tests: tokens, signing through the service, counts vs rows."""
 
-from collections import Counter as Tally
+from collections import Counter as Counts
 from itertools import count
 
 from sqlalchemy import func, select
@@ -72,7 +72,7 @@ def counter_state() -> dict:
 
 def counts_from_rows() -> dict:
     """What the counters must hold, recomputed from the rows they stand for."""
-    truth: Tally = Tally()
+    truth: Counts = Counts()
     for signature in db.session.scalars(select(Signature).where(Signature.status == "counted")):
         for key in counting.signature_keys(signature.petition, signature):
             truth[key] += 1

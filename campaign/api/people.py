@@ -76,7 +76,7 @@ class PetitionConfirmation(MethodView):
     def get(self, slug: str):
         """Whether signatures need email confirmation; confirmed and pending counts (scope:
         read)."""
-        return confirmation.counts(catalog.find_petition(slug, drafts=True))
+        return confirmation.settings_and_counts(catalog.find_petition(slug, drafts=True))
 
     @organizer(blp, "manage")
     @blp.arguments(ConfirmationSettingSchema)

@@ -206,12 +206,13 @@ def record(
     details: dict,
     ip_hash: str,
     *,
-    count: bool = True,
+    honeypot: bool = False,
     commit: bool = True,
 ) -> dict:
     """Record one outreach per chosen target for the person in ``details`` and commit.
 
-    ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had;
+    ``honeypot=True`` (the trap field was filled) records nothing and answers exactly as if
+    it had;
     ``commit=False`` leaves the transaction open for an idempotency record (see signing).
     """
     targets = choose_targets(advocacy, details)
@@ -219,7 +220,7 @@ def record(
         # The ZIP as the lookup read it (ZIP+4 folded to five digits) is what is kept.
         zip5 = targeting.ZIP_PATTERN.fullmatch(details["postal_code"].strip()).group(1)
         details = {**details, "postal_code": zip5, "country": "US"}
-    if count:
+    if not honeypot:
         person_id = people.insert_or_find(details)
         now = utcnow()
         reached = []

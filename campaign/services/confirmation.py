@@ -51,8 +51,9 @@ def _ref(signature_id: int) -> str:
     return f"signature:{signature_id}"
 
 
-def requested(petition: Petition, person_id: int, inserted_id: int | None) -> None:
-    """A signature on a petition needing confirmation was posted; the caller commits.
+def ask_to_confirm(petition: Petition, person_id: int, inserted_id: int | None) -> None:
+    """A signature on a petition needing confirmation was posted: a new one counts as
+    pending, and the confirmation email is queued (again, up to the limit); the caller commits.
 
     ``inserted_id`` is the new pending signature, or None when the person had signed before.
     """
@@ -86,7 +87,7 @@ def requested(petition: Petition, person_id: int, inserted_id: int | None) -> No
     )
 
 
-def _count(signature_id: int) -> Petition | None:
+def _count_confirmed(signature_id: int) -> Petition | None:
     """Move one pending signature into the counts; its petition, or None if not pending."""
     table = Signature.__table__
     row = db.session.execute(
@@ -103,8 +104,9 @@ def _count(signature_id: int) -> Petition | None:
     return petition
 
 
-def count_pending(petition: Petition, person_id: int) -> None:
-    """Count this person's pending signature on ``petition``, if any; the caller commits."""
+def count_unconfirmed(petition: Petition, person_id: int) -> None:
+    """Count this person's pending signature on ``petition``, if any, without a confirmation
+    (the petition stopped requiring one and they signed again); the caller commits."""
     signature_id = db.session.scalar(
         select(Signature.id).where(
             Signature.petition_id == petition.id,
@@ -112,7 +114,7 @@ def count_pending(petition: Petition, person_id: int) -> None:
             Signature.status == PENDING,
         )
     )
-    if signature_id is not None and _count(signature_id) is not None:
+    if signature_id is not None and _count_confirmed(signature_id) is not None:
         db.session.execute(
             delete(ConfirmationToken).where(ConfirmationToken.signature_id == signature_id)
         )
@@ -158,7 +160,7 @@ def confirm(token: str) -> Petition | None:
     if found is None or found.expires_at <= utcnow():
         db.session.rollback()
         return None
-    petition = _count(found.signature_id)
+    petition = _count_confirmed(found.signature_id)
     db.session.execute(
         delete(ConfirmationToken).where(ConfirmationToken.signature_id == found.signature_id)
     )
@@ -252,7 +254,8 @@ def send(item: OutboxItem) -> None:
 delivery.register(KIND, send)
 
 
-def counts(petition: Petition) -> dict:
+def settings_and_counts(petition: Petition) -> dict:
+    """Whether ``petition`` requires confirmation, with its counted and pending signatures."""
     subject = counters.petition_subject(petition.id)
     return {
         "petition": petition.slug,
@@ -266,4 +269,4 @@ def set_required(petition: Petition, required: bool) -> dict:
     """Turn confirmation on or off and commit; see the module notes for what changes."""
     petition.requires_confirmation = required
     db.session.commit()
-    return counts(petition)
+    return settings_and_counts(petition)

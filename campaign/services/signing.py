@@ -96,13 +96,14 @@ def _refuse_petition(slug: str) -> None:
     raise Conflict(f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
 
 
-def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
+def sign(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, commit: bool = True):
     """Record ``details`` as a signature on the petition ``slug``; the receipt (commits unless
     ``commit=False``, which leaves the transaction for the caller, e.g. an idempotency record).
 
-    ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
+    ``honeypot=True`` (the form's trap field was filled) records nothing and answers exactly
+    as if it had.
     """
-    if not count:
+    if honeypot:
         petition = catalog.open_petition(slug)
         return {"petition": petition.slug, "goal": petition.goal}
     values = _values(details, ip_hash, utcnow())
@@ -133,11 +134,11 @@ def sign(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: 
 def _after_signing(slug: str, written: Written) -> None:
     petition = SimpleNamespace(id=written.petition_id, goal=written.goal)
     if written.pending:
-        confirmation.requested(petition, written.person_id, written.signature_id)
+        confirmation.ask_to_confirm(petition, written.person_id, written.signature_id)
         return
     if written.signature_id is None and written.earlier_status == counting.PENDING:
         # Confirmation was turned off after this person signed: signing again counts it.
-        confirmation.count_pending(petition, written.person_id)
+        confirmation.count_unconfirmed(petition, written.person_id)
         return
     added = 1 if written.signature_id is not None else 0
     milestones.record(petition, written.count_before + added)
@@ -147,9 +148,9 @@ def _after_signing(slug: str, written: Written) -> None:
         )
 
 
-def join(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
+def join(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, commit: bool = True):
     """Add the person in ``details`` to the campaign ``slug``'s list; the receipt (see ``sign``)."""
-    if not count:
+    if honeypot:
         return {"campaign": catalog.open_campaign(slug).slug}
     values = _values(details, ip_hash, utcnow())
     if _postgres():
