@@ -82,7 +82,6 @@ class Outreaches(MethodView):
                 details,
                 people.hash_address(client_address()),
                 honeypot=honeypot_filled(details),
-                commit=False,
             )
 
         return idempotency.run_once(

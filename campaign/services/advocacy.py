@@ -207,13 +207,12 @@ def record(
     ip_hash: str,
     *,
     honeypot: bool = False,
-    commit: bool = True,
 ) -> dict:
-    """Record one outreach per chosen target for the person in ``details`` and commit.
+    """Record one outreach per chosen target for the person in ``details``; the caller
+    commits (the view, with its idempotency record).
 
     ``honeypot=True`` (the trap field was filled) records nothing and answers exactly as if
-    it had;
-    ``commit=False`` leaves the transaction open for an idempotency record (see signing).
+    it had.
     """
     targets = choose_targets(advocacy, details)
     if advocacy.targeting != "fixed":
@@ -250,6 +249,4 @@ def record(
                 new_participant,
             )
             advocacy_events.outreach_created(advocacy, [i for i, _ in reached], person_id)
-    if commit:
-        db.session.commit()
     return _answer(advocacy, targets, details)

@@ -9,6 +9,7 @@ from campaign.api.osdi.blueprint import (
     optional_reader,
     organizer_read,
 )
+from campaign.extensions import db
 from campaign.ratelimit import client_address, write_limits
 from campaign.services import people
 from campaign.services.osdi import advocacy
@@ -70,6 +71,7 @@ class AdvocacyOutreaches(MethodView):
         found = advocacy.record(
             slug, body, people.hash_address(client_address()), organizer=authenticated()
         )
+        db.session.commit()
         if not authenticated():
             return {}
         return advocacy.outreach_doc(found, found.advocacy_campaign)

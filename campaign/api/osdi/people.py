@@ -9,6 +9,7 @@ from campaign.api.osdi.blueprint import (
     optional_reader,
     organizer_read,
 )
+from campaign.extensions import db
 from campaign.ratelimit import client_address, write_limits
 from campaign.services import people as people_service
 from campaign.services.osdi import hal, helpers, reads
@@ -44,6 +45,7 @@ class People(MethodView):
         """
         ip_hash = people_service.hash_address(client_address())
         person = helpers.signup(body, ip_hash, organizer=authenticated())
+        db.session.commit()
         return hal.person(person) if authenticated() else {}
 
 

@@ -198,7 +198,7 @@ def _target_ids(item: AdvocacyCampaign, details: dict, wanted: list[dict]) -> li
 
 def record(slug: str, body: dict, ip_hash: str, *, organizer: bool = False) -> Outreach | None:
     """The record-outreach helper: the person's outreaches, counted like native ones; the
-    first outreach it stands for (or None when nothing was recorded).
+    first outreach it stands for (or None when nothing was recorded). The caller commits.
 
     ``organizer``: the request carries an organizer token, so the person may be updated.
     """

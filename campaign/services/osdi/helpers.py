@@ -105,7 +105,7 @@ def _campaigns(names: list[str]) -> list[Campaign]:
 
 def signup(body: dict, ip_hash: str, *, organizer: bool = False) -> Person:
     """Create the person in ``body`` (or, for an organizer, update them); join the campaigns
-    it lists in ``add_lists``."""
+    it lists in ``add_lists``. The caller commits."""
     campaigns = _campaigns(body.get("add_lists") or [])
     details = person_details(body["person"])
     # One transaction for the person and every list, so a 2xx means all of it is stored.
@@ -115,5 +115,4 @@ def signup(body: dict, ip_hash: str, *, organizer: bool = False) -> Person:
         people.insert_or_find(details)
     for campaign in campaigns:
         signing.join(campaign.slug, details, ip_hash, commit=False)
-    db.session.commit()
     return _find_person(details["email"])
