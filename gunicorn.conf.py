@@ -1,25 +1,33 @@
-"""Gunicorn settings, read from the environment (gunicorn loads this file from the cwd)."""
+"""Gunicorn settings, read from the environment (gunicorn loads this file from the cwd).
+
+Read through environs like the app's settings, so a bad value names its variable. The app
+package is not imported here: the master must not create metrics before ``on_starting``.
+"""
 
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
+from environs import Env
+
+env = Env(expand_vars=False)
+
+bind = env.str("BIND", "127.0.0.1:8000")
+workers = env.int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
 # Threads (gunicorn's gthread worker) keep connections alive and let a long CSV export run
 # past `timeout`, which only watches the worker's heartbeat, not a request in a thread.
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+threads = env.int("GUNICORN_THREADS", 4)
+timeout = env.int("GUNICORN_TIMEOUT", 30)
 # In-flight requests finish after SIGTERM before the worker exits.
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
+graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = env.int("GUNICORN_KEEPALIVE", 5)
+max_requests = env.int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", 0)
 # Header limits: oversized request lines and headers are refused before the app sees them.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+loglevel = env.str("LOG_LEVEL", "info").lower()
+accesslog = env.str("GUNICORN_ACCESS_LOG", "") or None
 errorlog = "-"
 
 

@@ -64,8 +64,8 @@ def load(rows: int) -> None:
     from sqlalchemy import select, text
 
     from campaign import create_app
-    from campaign.extensions import db
     from campaign.models import Person, Petition, Signature
+    from campaign.models.base import db
 
     app = create_app()
     with app.app_context():

@@ -30,8 +30,8 @@ def writer(number: int, shards: int, seconds: float, ready, go, results) -> None
     from sqlalchemy import select
 
     from campaign import create_app
-    from campaign.extensions import db
     from campaign.models import Petition
+    from campaign.models.base import db
     from campaign.services import signing
 
     app = create_app()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from alembic import command  # noqa: E402
 
 from campaign import create_app, seed  # noqa: E402
-from campaign.extensions import db  # noqa: E402
+from campaign.models.base import db  # noqa: E402
 from campaign.services import seeding  # noqa: E402
 
 SIGN = "/api/v1/petitions/release-the-prisoners/signatures"

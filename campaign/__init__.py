@@ -12,7 +12,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import config as settings
 from campaign import hardening, observability
-from campaign.extensions import cors, db, limiter, migrate, rest_api
+from campaign.extensions import cors, migrate, rest_api
+from campaign.models.base import db
+from campaign.ratelimit import limiter
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -65,10 +67,9 @@ class CampaignFlask(Flask):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    # INSTANCE_PATH lets a container keep the SQLite file and generated key on a volume.
     app = CampaignFlask(
         __name__,
-        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_path=settings.instance_path(),
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
@@ -133,21 +134,23 @@ def register_extensions(app: Flask) -> None:
             "Idempotent-Replayed",
             "ETag",
         ],
-        allow_headers=["Content-Type", "Idempotency-Key", "X-Widget-Key"],
+        # Authorization: a dashboard served from another origin sends its organizer token;
+        # a bearer token is no ambient credential, so allowing the header grants nothing.
+        allow_headers=["Content-Type", "Idempotency-Key", "X-Widget-Key", "Authorization"],
         max_age=600,
     )
 
 
 def register_blueprints(app: Flask) -> None:
-    from campaign import site
-    from campaign.api import register
+    from campaign.api import register as register_api
+    from campaign.site.blueprints import register as register_site
 
-    register(app)
-    site.register(app)
+    register_api(app)
+    register_site(app)
 
 
 def register_cli(app: Flask) -> None:
-    from campaign.cli import register
+    from campaign.commands import register
 
     register(app)
 

@@ -1,30 +1,14 @@
-"""Flask extensions, instantiated here and configured in create_app()."""
+"""Flask extensions, instantiated here and configured in create_app().
+
+The database object lives with the models (campaign.models.base) and the rate limiter with
+the rate-limit package (campaign.ratelimit), so that neither pulls in the web stack.
+"""
 
 from flask_cors import CORS
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
 
 from campaign.errors import ProblemApi
-from campaign.ratelimit import RateLimiter
 
-# Named constraints let Alembic alter and drop them on SQLite as well as PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 rest_api = ProblemApi()
 cors = CORS()
-limiter = RateLimiter()

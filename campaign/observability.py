@@ -16,9 +16,9 @@ import hmac
 import json
 import logging
 import os
+import random
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, g, has_request_context, request
@@ -126,11 +126,24 @@ def configure_logging(level: str, fmt: str) -> None:
     logging.getLogger("campaign").setLevel(level)
 
 
+def new_request_id() -> str:
+    """32 random hex digits. An id only correlates lines, it guards nothing, so it comes from
+    ``random`` (reseeded in every forked worker) rather than a system call per request."""
+    return f"{random.getrandbits(128):032x}"
+
+
+def offered_or_new(offered: str) -> str:
+    return offered if offered and SAFE_REQUEST_ID.fullmatch(offered) else new_request_id()
+
+
 def request_id() -> str:
-    if "request_id" not in g:
-        offered = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = offered if SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
-    return g.request_id
+    context = g._get_current_object()
+    identifier = context.get("request_id")
+    if identifier is None:
+        identifier = context.request_id = offered_or_new(
+            request.environ.get("HTTP_X_REQUEST_ID", "")
+        )
+    return identifier
 
 
 def client_hash() -> str:
@@ -182,9 +195,11 @@ def finish_request(response: Response) -> Response:
     elapsed = time.perf_counter() - started if started is not None else 0.0
     identifier = request_id()
     response.headers[REQUEST_ID_HEADER] = identifier
-    route = route_template()
+    current = request._get_current_object()
+    rule = current.url_rule
+    route = rule.rule if rule is not None else "unmatched"
     status = response.status_code
-    method = request.method
+    method = current.method
     count_request(method, route, str(status))
     _observe_latency(method, route, elapsed)
     if status == 429:
@@ -218,8 +233,8 @@ class CountsCollector:
     """
 
     def collect(self):
-        from campaign.extensions import db
         from campaign.models import Campaign, Petition
+        from campaign.models.base import db
         from campaign.services import counters
 
         up = GaugeMetricFamily("campaign_database_up", "1 if the database answered the scrape.")

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Counter
+from campaign.models.base import db
 
 LETTER = "write-your-senators"
 CALL = "call-your-senators"

@@ -5,22 +5,38 @@ its own database on that server (never the named one itself), migrated once, and
 starts from truncated, freshly seeded tables. RATELIMIT_STORAGE_URI naming Redis makes the
 rate limiter use it, with a key prefix per test (``test-<uuid>``); database 0, where an
 application keeps its keys unless told otherwise, is refused (use e.g. ``/15``).
+
+Nothing a run writes lands in the checkout: the instance folder (where an app on SQLite keeps
+its generated secret key) and Hypothesis's files go to one temporary folder, shared through
+the environment with the xdist workers and the servers the tests start, and removed at the end.
 """
 
 import os
 import shutil
+import socket
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from hypothesis.configuration import set_hypothesis_home_dir
 from redis.connection import parse_url
 from sqlalchemy.engine import make_url
 
 from campaign import create_app, seed
-from campaign.extensions import db
+from campaign.models.base import db
 from campaign.services import seeding
+from tests.browsers import browser, page, screenshots  # noqa: F401 - chromium and its output
 from tests.delivery import receiver, smtp  # noqa: F401 - local SMTP and HTTP receivers
+
+_OWNS_RUN_DIR = not os.environ.get("CAMPAIGN_TEST_RUN_DIR")
+if _OWNS_RUN_DIR:
+    os.environ["CAMPAIGN_TEST_RUN_DIR"] = tempfile.mkdtemp(prefix="campaign-tests-")
+RUN_DIR = Path(os.environ["CAMPAIGN_TEST_RUN_DIR"])
+os.environ["INSTANCE_PATH"] = str(RUN_DIR / "instance")
+set_hypothesis_home_dir(RUN_DIR / "hypothesis")
 
 BASE_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 RATELIMIT_URI = os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
@@ -43,6 +59,11 @@ def refuse_application_redis_db(url: str) -> None:
 
 def pytest_configure(config):
     refuse_application_redis_db(RATELIMIT_URI)
+
+
+def pytest_unconfigure(config):
+    if _OWNS_RUN_DIR:
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 def _pg_url(name: str) -> str:
@@ -150,6 +171,26 @@ def make_app(database_url):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def dead_redis_url():
+    """A Redis URL on a port that is bound but not listening: connections are refused, and no
+    other process can take the port while the test runs."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+
+
+@pytest.fixture
+def app_without_database(make_app):
+    """An app whose database cannot be reached (nothing listens on port 1)."""
+    make_app()  # seeds the test's database, so that this app is the one that differs
+    return make_app(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none",
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}},
+        PROPAGATE_EXCEPTIONS=False,
+    )
 
 
 @pytest.fixture

@@ -4,21 +4,23 @@ import json
 import socket
 import threading
 import time
-import uuid
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from campaign.extensions import db
-from campaign.services import tokens
 
+class BoundController(Controller):
+    """aiosmtpd's controller serving on a socket already bound to a free port (port 0), so
+    that no other process can take the port between choosing and binding it."""
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    def __init__(self, handler, sock: socket.socket):
+        self.sock = sock
+        super().__init__(handler, hostname="127.0.0.1", port=sock.getsockname()[1])
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock)
 
 
 class Mailbox:
@@ -35,7 +37,9 @@ class Mailbox:
 @pytest.fixture
 def smtp():
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    controller = BoundController(mailbox, sock)
     controller.start()
     mailbox.url = f"smtp://127.0.0.1:{controller.port}"
     yield mailbox
@@ -84,13 +88,6 @@ def receiver():
     yield state
     server.shutdown()
     server.server_close()
-
-
-def organizer_token(app, scopes=("read", "export", "manage")) -> dict:
-    with app.app_context():
-        _token, secret = tokens.create(f"organizer-{uuid.uuid4().hex[:8]}", list(scopes))
-        db.session.remove()
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def run_worker(app) -> str:

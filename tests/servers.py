@@ -1,4 +1,10 @@
-"""gunicorn and nginx started for a test on free local ports, and a small HTTP client."""
+"""gunicorn and nginx started for a test on free local ports, and a small HTTP client.
+
+gunicorn is handed a socket this process has already bound and set listening (``fd://N``),
+so no other process can take its port between choosing and binding it. nginx cannot take
+an inherited socket, so its port is found by binding port 0 and closing the socket again,
+which leaves a small window in which another process could take that port.
+"""
 
 import json
 import os
@@ -18,9 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
+    """A port that was free a moment ago (only for servers that cannot inherit a socket)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def listening_socket() -> socket.socket:
+    """A socket bound to a free 127.0.0.1 port and listening, to hand to a server process."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 def request(port, path, body=None, headers=None, timeout=10):
@@ -52,10 +68,10 @@ def _wait_until_healthy(port: int, process: subprocess.Popen, log: Path, name: s
 
 
 @contextmanager
-def running(command: list[str], env: dict | None, log: Path, port: int, name: str):
+def running(command: list[str], env: dict | None, log: Path, port: int, name: str, fds=()):
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out, pass_fds=fds
         )
         try:
             _wait_until_healthy(port, process, log, name)
@@ -68,10 +84,12 @@ def running(command: list[str], env: dict | None, log: Path, port: int, name: st
 @contextmanager
 def gunicorn(env: dict, log: Path):
     """A gunicorn master with the project's gunicorn.conf.py; yields its port."""
-    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
-    with running(command, {**env, "BIND": f"127.0.0.1:{port}"}, log, port, "gunicorn") as p:
-        yield p
+    with listening_socket() as sock:
+        port, fd = sock.getsockname()[1], sock.fileno()
+        env = {**env, "BIND": f"fd://{fd}"}
+        with running(command, env, log, port, "gunicorn", fds=(fd,)) as p:
+            yield p
 
 
 @contextmanager

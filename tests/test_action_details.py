@@ -12,12 +12,15 @@ import re
 
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import links, webhooks
 from campaign.services.catalog import find_petition, open_campaign
-from tests.delivery import organizer_token, run_worker
-from tests.test_outbox import PETITION, URL, require_confirmation, signer
+from tests.delivery import run_worker
+from tests.support import ALL_DEMANDS, bearer, require_confirmation, signer
+
+PETITION = ALL_DEMANDS
+URL = f"/api/v1/petitions/{PETITION}/signatures"
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 SIGNUPS = f"/api/v1/campaigns/{CAMPAIGN}/signups"
@@ -52,7 +55,7 @@ def act(app, client) -> None:
 def test_lists_and_csv_show_what_was_typed_with_the_action(make_app):
     app = make_app()
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     act(app, client)
 
     [signer_row] = client.get(
@@ -80,7 +83,7 @@ def test_lists_and_csv_show_what_was_typed_with_the_action(make_app):
 def test_osdi_signature_carries_the_signer_as_they_signed(make_app):
     app = make_app()
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     act(app, client)
     page = client.get(f"/osdi/v1/petitions/{PETITION}/signatures", headers=headers).get_json()
     [item] = page["_embedded"]["osdi:signatures"]
@@ -97,7 +100,7 @@ def test_webhooks_carry_the_details_of_the_action(make_app, receiver):
     response = client.post(
         "/api/v1/webhooks",
         json={"url": receiver.url, "events": ["signature.counted", "signup.created"]},
-        headers=organizer_token(app),
+        headers=bearer(app),
     )
     assert response.status_code == 201
     with app.app_context():
@@ -121,7 +124,7 @@ def test_webhooks_carry_the_details_of_the_action(make_app, receiver):
 def test_withdrawn_consent_shows_withdrawn_everywhere(make_app):
     app = make_app()
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     act(app, client)
     with app.app_context():
         person_id = db.session.scalar(select(Person.id))

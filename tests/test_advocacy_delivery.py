@@ -4,7 +4,8 @@ with an email sent through the outbox (congressional offices get nothing sent)."
 import json
 
 from tests.advocacy_support import LETTER, sender
-from tests.delivery import organizer_token, run_worker
+from tests.delivery import run_worker
+from tests.support import bearer
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 
@@ -12,7 +13,7 @@ CAMPAIGN = "nagorno-karabakh-political-prisoners"
 def test_one_webhook_delivery_per_submission_carries_every_target(make_app, receiver):
     app = make_app(WEBHOOKS_ALLOW_HTTP=True)
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     hook = client.post(
         "/api/v1/webhooks",
         json={"url": receiver.url, "events": ["outreach.created"]},
@@ -58,7 +59,7 @@ def test_fixed_targets_with_an_email_get_the_letter_by_the_worker(make_app, smtp
                 {"slug": "desk", "name": "Desk Officer", "contact_form": "https://x.example/c"},
             ],
         },
-        headers=organizer_token(app),
+        headers=bearer(app),
     )
     assert created.status_code == 201, created.get_json()
     assert [t["id"] for t in created.get_json()["targets"]] == ["mission", "desk"]

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.advocacy_support import CASSIDY, KENNEDY, LETTER
-from tests.organizer_support import bearer
+from tests.support import bearer
 
 
 def lookup(client, postal_code, country=None, slug=LETTER):

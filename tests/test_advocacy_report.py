@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Counter, Outreach
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import reconcile, retention
 from tests.advocacy_support import CALL, CASSIDY, KENNEDY, LETTER, advocacy_counts, sender
-from tests.organizer_support import bearer
+from tests.support import bearer
 
 URL = f"/api/v1/advocacy-campaigns/{LETTER}"
 

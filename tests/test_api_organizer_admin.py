@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.organizer_support import ALL_DEMANDS, CAMPAIGN, PETITION, bearer, sign
+from tests.support import ALL_DEMANDS, CAMPAIGN, PETITION, bearer, sign
 
 CAMPAIGN_URL = f"/api/v1/campaigns/{CAMPAIGN}"
 PETITION_URL = f"/api/v1/petitions/{PETITION}"

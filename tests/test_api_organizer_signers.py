@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from campaign.extensions import db
 from campaign.models import Signature
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, join, sign, signature_ids
+from campaign.models.base import db
+from tests.support import CAMPAIGN, PETITION, bearer, join, sign, signature_ids
 
 SIGNERS = f"/api/v1/petitions/{PETITION}/signatures"
 SIGNUPS = f"/api/v1/campaigns/{CAMPAIGN}/signups"

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Petition
+from campaign.models.base import db
 
 
 def test_petition_has_contract_fields_and_its_demands(client):

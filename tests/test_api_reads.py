@@ -5,7 +5,7 @@ import time
 import pytest
 
 from campaign.api.public_cache import PublicCache
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, sign
+from tests.support import CAMPAIGN, PETITION, bearer, sign
 
 CAMPAIGN_PATH = f"/api/v1/campaigns/{CAMPAIGN}"
 PETITION_PATH = f"/api/v1/petitions/{PETITION}"

@@ -3,11 +3,12 @@
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import people
+from tests.support import count
 
 PETITION = "support-the-senators-letter"
 URL = f"/api/v1/petitions/{PETITION}/signatures"
@@ -35,11 +36,6 @@ def rows(app, model):
         return list(db.session.scalars(select(model).order_by(model.id)))
 
 
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
 def test_signing_answers_201_without_count_or_personal_data(app, client):
     response = client.post(URL, json=signer())
     assert response.status_code == 201
@@ -64,7 +60,6 @@ def test_signing_answers_201_without_count_or_personal_data(app, client):
 def test_client_address_is_stored_only_as_a_keyed_hash(app, client):
     client.post(URL, json=signer(), environ_base={"REMOTE_ADDR": "203.0.113.7"})
     (signature,) = rows(app, Signature)
-    assert "203.0.113.7" not in signature.ip_hash
     with app.test_request_context():
         assert signature.ip_hash == people.hash_address("203.0.113.7")
     assert len(signature.ip_hash) == 64
@@ -274,7 +269,7 @@ def test_malformed_json_is_400(app, client):
 @pytest.mark.parametrize("raw", [b"[]", b'"text"', b"null", b"42"])
 def test_json_that_is_not_an_object_is_refused(client, raw):
     response = client.post(URL, data=raw, content_type="application/json")
-    assert response.status_code in (400, 422)
+    assert response.status_code == 422
     assert response.content_type == "application/problem+json"
 
 

@@ -6,29 +6,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Milestone, Petition
-from campaign.services import counters, signing
-from tests.organizer_support import bearer
-
-CAMPAIGN = "nagorno-karabakh-political-prisoners"
-PETITION = "release-the-prisoners"
-ALL_DEMANDS = "support-the-senators-letter"
-
-
-def sign(app, petition_slug: str, n: int = 1, start: int = 0, **fields) -> int:
-    """Sign ``n`` distinct people onto a petition through the write service."""
-    with app.app_context():
-        petition = db.session.scalar(select(Petition).where(Petition.slug == petition_slug))
-        for i in range(start, start + n):
-            details = {"given_name": "Անի", "email": f"signer{i}@example.org", **fields}
-            signing.sign(petition_slug, details, ip_hash="")
-        subject = counters.petition_subject(petition.id)
-        return counters.totals([subject])[subject]
+from campaign.models.base import db
+from tests.support import ALL_DEMANDS, CAMPAIGN, PETITION, bearer, emails, sign
 
 
 def test_tally_counts_goal_and_time(app, client):
-    sign(app, PETITION, 3, country="AM")
+    sign(app, *emails(3), petition=PETITION, country="AM")
     response = client.get(f"/api/v1/petitions/{PETITION}/tally")
     assert response.status_code == 200
     body = response.get_json()
@@ -58,7 +42,7 @@ def test_tally_is_cacheable_and_revalidates_with_etag(app, client):
     weak = client.get(f"/api/v1/petitions/{PETITION}/tally", headers={"If-None-Match": "W/" + etag})
     assert weak.status_code == 304
 
-    sign(app, PETITION)
+    sign(app, *emails(1), petition=PETITION)
     changed = client.get(f"/api/v1/petitions/{PETITION}/tally", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.get_json()["signature_count"] == 1
@@ -86,10 +70,10 @@ def test_tally_of_draft_petition_is_hidden(app, client):
 
 
 def test_milestones_are_recorded_once_when_reached(app, client):
-    sign(app, PETITION, 9)
+    sign(app, *emails(9), petition=PETITION)
     with app.app_context():
         assert db.session.scalars(select(Milestone)).all() == []
-    sign(app, PETITION, 3, start=9)
+    sign(app, *emails(3, 9), petition=PETITION)
     with app.app_context():
         rows = db.session.execute(select(Milestone.threshold)).scalars().all()
     assert rows == [10]
@@ -102,7 +86,7 @@ def test_goal_is_a_milestone(app, client):
         petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
         petition.goal = 4
         db.session.commit()
-    sign(app, PETITION, 4)
+    sign(app, *emails(4), petition=PETITION)
     body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_json()
     assert [(m["petition"], m["threshold"]) for m in body["milestones"]] == [(PETITION, 4)]
     tally = client.get(f"/api/v1/petitions/{PETITION}/tally").get_json()
@@ -110,9 +94,10 @@ def test_goal_is_a_milestone(app, client):
 
 
 def test_tallies_break_counts_down(app, client):
-    sign(app, PETITION, 2, country="AM", region="Yerevan", source="newsletter")
-    sign(app, PETITION, 1, start=2, country="FR", source="embed")
-    sign(app, ALL_DEMANDS, 1, start=0, country="AM", region="Yerevan")  # same person, 2nd petition
+    sign(app, *emails(2), petition=PETITION, country="AM", region="Yerevan", source="newsletter")
+    sign(app, *emails(1, 2), petition=PETITION, country="FR", source="embed")
+    # The same person on a second petition.
+    sign(app, *emails(1), petition=ALL_DEMANDS, country="AM", region="Yerevan")
     # An organizer's read: every bucket, however small (the public one folds them).
     response = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies", headers=bearer(app, "read"))
     assert response.status_code == 200
@@ -139,14 +124,14 @@ def test_tallies_break_counts_down(app, client):
 
 
 def test_tallies_hold_no_personal_data(app, client):
-    sign(app, PETITION, 1, country="AM", comment="Free them", postal_code="0010")
+    sign(app, *emails(1), petition=PETITION, country="AM", comment="Free them", postal_code="0010")
     text = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_data(as_text=True)
     for private in ("signer0@example.org", "Անի", "Free them", "0010"):
         assert private not in text
 
 
 def test_series_by_hour_and_within_a_window(app, client):
-    sign(app, PETITION, 2)
+    sign(app, *emails(2), petition=PETITION)
     now = datetime.now(UTC)
     hour = now.replace(minute=0, second=0, microsecond=0)
     body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies?interval=hour").get_json()
@@ -181,7 +166,7 @@ def test_day_series_adds_up_hours_and_fills_gaps():
 def test_series_over_a_long_span_is_not_padded_with_millions_of_zeros(app, client, tmp_path):
     # One paper signature dated a century back (a typo in the CSV) made every public
     # hourly tallies call build close to a million empty buckets: megabytes, seconds each.
-    sign(app, PETITION, 1)
+    sign(app, *emails(1), petition=PETITION)
     paper = tmp_path / "paper.csv"
     paper.write_text("email,given_name,signed_at\nold@example.org,Old,1925-04-04T10:00:00Z\n")
     result = app.test_cli_runner().invoke(
@@ -253,7 +238,7 @@ def test_worker_answers_repeats_from_its_copy_for_a_bounded_time(make_app):
     assert not_modified.data == b""
 
     # This worker's own commit ends the copy at once.
-    sign(app, PETITION)
+    sign(app, *emails(1), petition=PETITION)
     assert client.get(f"/api/v1/petitions/{PETITION}/tally").get_json()["signature_count"] == 6
 
 
@@ -279,9 +264,16 @@ def test_copies_are_kept_per_origin(make_app):
 
 
 def test_public_breakdowns_fold_small_buckets_into_other(app, client):
-    sign(app, PETITION, 10, country="AM", region="Yerevan", source="newsletter")
-    sign(app, PETITION, 1, start=10, country="FR", region="Paris", source="probe")
-    sign(app, PETITION, 2, start=11, country="DE", region="call me at 555", source="embed")
+    sign(app, *emails(10), petition=PETITION, country="AM", region="Yerevan", source="newsletter")
+    sign(app, *emails(1, 10), petition=PETITION, country="FR", region="Paris", source="probe")
+    sign(
+        app,
+        *emails(2, 11),
+        petition=PETITION,
+        country="DE",
+        region="call me at 555",
+        source="embed",
+    )
     body = client.get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_json()
     assert body["by_country"] == [{"code": "AM", "count": 10}, {"code": "other", "count": 3}]
     assert body["by_region"] == [{"code": "Yerevan", "count": 10}, {"code": "other", "count": 3}]
@@ -307,7 +299,7 @@ def test_public_breakdowns_fold_small_buckets_into_other(app, client):
 def test_public_by_region_keeps_at_most_fifty_buckets(make_app):
     app = make_app(PUBLIC_MIN_BUCKET=1)
     for region in range(60):
-        sign(app, PETITION, 1, start=region, region=f"Region {region:02d}")
+        sign(app, *emails(1, region), petition=PETITION, region=f"Region {region:02d}")
     body = app.test_client().get(f"/api/v1/campaigns/{CAMPAIGN}/tallies").get_json()
     assert len(body["by_region"]) == 51
     assert body["by_region"][-1] == {"code": "other", "count": 10}

@@ -11,29 +11,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign.services import tokens
+from tests.support import NO_LIMITS, token
 
 PETITION = "release-the-prisoners"
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 SIGN = f"/api/v1/petitions/{PETITION}/signatures"
-HIGH_LIMIT = "1000000/minute"
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
 def open_app(make_app):
-    return make_app(
-        SIGNATURE_RATE_LIMIT=HIGH_LIMIT,
-        SIGNUP_RATE_LIMIT=HIGH_LIMIT,
-        WIDGET_RATE_LIMIT=HIGH_LIMIT,
-        METRICS_TOKEN="metrics-secret",
-    )
+    return make_app(**NO_LIMITS, METRICS_TOKEN="metrics-secret")
 
 
 @pytest.fixture
 def secret(open_app):
-    with open_app.app_context():
-        return tokens.create("bad-inputs", list(tokens.SCOPES))[1]
+    return token(open_app)
 
 
 def post_raw(client, body: str):
@@ -235,11 +228,15 @@ filters = st.sampled_from(["created_date", "modified_date"]).flatmap(
 )
 
 
-@settings(
+# Hypothesis's settings for both fuzzers: many cases, no per-case deadline on a shared machine.
+MANY_EXAMPLES = settings(
     max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@MANY_EXAMPLES
 @given(
     write=st.sampled_from(WRITES),
     body=bodies,
@@ -264,11 +261,7 @@ def test_arbitrary_writes_never_answer_5xx(
     assert response.status_code < 500, (method, path, data[:200], response.get_data()[:300])
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@MANY_EXAMPLES
 @given(
     path=st.sampled_from(FILTERS),
     params=query,

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import ApiToken
-from tests.organizer_support import PETITION
+from campaign.models.base import db
+from tests.support import PETITION
 
 SIGNERS = f"/api/v1/petitions/{PETITION}/signatures"
 

@@ -1,68 +1,15 @@
-"""Several worker processes at once, as gunicorn runs them, on this test's database.
-
-Each process builds its own app (its own engine and connection pool) like a gunicorn worker,
-waits at a barrier so that all post at the same moment, and reports what it got back.
-"""
-
-import multiprocessing
-import uuid
+"""Many worker processes signing at once: one row per person, exact counts, shared limits."""
 
 import pytest
-from sqlalchemy import func, select
 
-from campaign import create_app
-from campaign.extensions import db
 from campaign.models import CampaignPerson, IdempotencyKey, Person, Signature
 from tests.conftest import ON_REDIS, base_config
+from tests.processes import run_workers
+from tests.support import count
 
 PETITION = "release-the-prisoners"
 URL = f"/api/v1/petitions/{PETITION}/signatures"
 PROCESSES = 4
-TIMEOUT = 90
-
-context = multiprocessing.get_context("fork")
-
-
-def _worker(config, requests, barrier, results):
-    app = create_app(config)
-    client = app.test_client()
-    try:
-        barrier.wait(timeout=TIMEOUT)
-        answers = []
-        for body, headers in requests:
-            response = client.post(
-                URL, json=body, headers=headers, environ_base={"REMOTE_ADDR": "198.51.100.9"}
-            )
-            answers.append((response.status_code, response.get_json()))
-        results.put(answers)
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-
-
-def run_workers(config: dict, requests_per_worker: list[list]) -> list[tuple[int, dict]]:
-    barrier = context.Barrier(len(requests_per_worker))
-    results = context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(config, requests, barrier, results))
-        for requests in requests_per_worker
-    ]
-    for worker in workers:
-        worker.start()
-    try:
-        answers = [a for _ in workers for a in results.get(timeout=TIMEOUT)]
-    finally:
-        for worker in workers:
-            worker.join(timeout=10)
-            if worker.is_alive():
-                worker.terminate()
-    assert all(worker.exitcode == 0 for worker in workers)
-    return answers
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -71,17 +18,13 @@ def seeded(make_app):
     return make_app()
 
 
-def worker_config(database_url, **overrides) -> dict:
-    return base_config(database_url, RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}", **overrides)
-
-
 def test_the_same_person_from_many_processes_is_one_row_counted_once(seeded, database_url):
     spellings = ["Sona@example.org", "sona@EXAMPLE.org", "sona@example.org", "SONA@example.org"]
     requests = [
         [({"given_name": f"Sona {n}", "email": spellings[n]}, {}) for _ in range(3)]
         for n in range(PROCESSES)
     ]
-    answers = run_workers(worker_config(database_url), requests)
+    answers = run_workers(base_config(database_url), URL, requests)
     assert len(answers) == 3 * PROCESSES
     assert {status for status, _ in answers} == {201}
     assert {tuple(sorted(body.items())) for _, body in answers} == {
@@ -99,7 +42,7 @@ def test_many_different_people_at_once_are_all_counted_exactly(seeded, database_
         [({"given_name": "Gor", "email": f"gor{n}.{i}@example.org"}, {}) for i in range(5)]
         for n in range(PROCESSES)
     ]
-    answers = run_workers(worker_config(database_url), requests)
+    answers = run_workers(base_config(database_url), URL, requests)
     assert [status for status, _ in answers] == [201] * 5 * PROCESSES
     assert count(seeded, Signature) == 5 * PROCESSES
     petition = seeded.test_client().get(f"/api/v1/petitions/{PETITION}").get_json()
@@ -109,7 +52,7 @@ def test_many_different_people_at_once_are_all_counted_exactly(seeded, database_
 def test_one_idempotency_key_from_many_processes_acts_once(seeded, database_url):
     body = {"given_name": "Hayk", "email": "hayk@example.org"}
     requests = [[(body, {"Idempotency-Key": "retry-storm"})] * 2 for _ in range(PROCESSES)]
-    answers = run_workers(worker_config(database_url), requests)
+    answers = run_workers(base_config(database_url), URL, requests)
     assert {status for status, _ in answers} == {201}
     assert {tuple(sorted(b.items())) for _, b in answers} == {
         (("goal", 10000), ("petition", PETITION))
@@ -121,12 +64,12 @@ def test_one_idempotency_key_from_many_processes_acts_once(seeded, database_url)
 @pytest.mark.skipif(not ON_REDIS, reason="needs RATELIMIT_STORAGE_URI naming Redis")
 def test_a_rate_limit_is_shared_by_worker_processes_through_redis(seeded, database_url):
     allowed = 5
-    config = worker_config(database_url, SIGNATURE_RATE_LIMIT=f"{allowed}/hour")
+    config = base_config(database_url, SIGNATURE_RATE_LIMIT=f"{allowed}/hour")
     requests = [
         [({"given_name": "Ani", "email": f"ani{n}.{i}@example.org"}, {}) for i in range(4)]
         for n in range(PROCESSES)
     ]
-    answers = run_workers(config, requests)
+    answers = run_workers(config, URL, requests)
     statuses = sorted(status for status, _ in answers)
     assert statuses == [201] * allowed + [429] * (4 * PROCESSES - allowed)
     assert count(seeded, Signature) == allowed

@@ -8,7 +8,7 @@ touch the same people, signatures, memberships and counter rows. Run from severa
 import random
 import threading
 
-from tests.organizer_support import ALL_DEMANDS, CAMPAIGN, PETITION, assert_counts_exact, bearer
+from tests.support import ALL_DEMANDS, CAMPAIGN, PETITION, assert_counts_exact, bearer
 
 EMAILS = [f"writer{i}@mix{i % 2}.example.org" for i in range(5)]
 THREADS = 8

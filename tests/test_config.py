@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from campaign import config as settings
 from campaign import create_app
-from campaign.extensions import db
+from campaign.models.base import db
+from campaign.services import tallies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +110,37 @@ def test_tests_and_benches_refuse_redis_database_0(url):
     bench = _run([sys.executable, "bench/signatures.py", "--seconds", "1"], BENCH_REDIS_URL=url)
     assert bench.returncode == 1
     assert "database 0" in bench.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_BODY_BYTES", "16k"),
+        ("TRUSTED_PROXY_HOPS", "one"),
+        ("RATELIMIT_FAIL_OPEN", "perhaps"),
+        ("METRICS_ENABLED", "sure"),
+    ],
+)
+def test_a_bad_value_stops_the_app_naming_the_variable(clean_env, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(settings.ConfigurationError, match=f'"{name}" invalid'):
+        settings.from_environment(str(clean_env))
+
+
+def test_a_blank_variable_keeps_its_default(clean_env, monkeypatch):
+    monkeypatch.setenv("MAX_BODY_BYTES", "  ")
+    monkeypatch.setenv("RATELIMIT_FAIL_OPEN", "")
+    config = settings.from_environment(str(clean_env))
+    assert config["MAX_BODY_BYTES"] == 16 * 1024
+    assert config["RATELIMIT_FAIL_OPEN"] is True
+
+
+def test_stale_while_revalidate_follows_the_tally_max_age_unless_set(clean_env, monkeypatch):
+    config = settings.from_environment(str(clean_env))
+    assert tallies.cache_control(config) == "public, max-age=5, stale-while-revalidate=30"
+    monkeypatch.setenv("TALLY_MAX_AGE", "10")
+    config = settings.from_environment(str(clean_env))
+    assert tallies.cache_control(config) == "public, max-age=10, stale-while-revalidate=60"
+    monkeypatch.setenv("TALLY_STALE_WHILE_REVALIDATE", "7")
+    config = settings.from_environment(str(clean_env))
+    assert tallies.cache_control(config) == "public, max-age=10, stale-while-revalidate=7"

@@ -5,12 +5,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from campaign.extensions import db
 from campaign.models import ConfirmationToken, OutboxItem, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import reconcile
-from tests.delivery import organizer_token, run_worker
-from tests.test_outbox import PETITION, URL, require_confirmation, signer
+from tests.delivery import run_worker
+from tests.support import ALL_DEMANDS, bearer, require_confirmation, signer
+
+PETITION = ALL_DEMANDS
+URL = f"/api/v1/petitions/{PETITION}/signatures"
 
 TALLY = f"/api/v1/petitions/{PETITION}/tally"
 SETTING = f"/api/v1/petitions/{PETITION}/confirmation"
@@ -37,7 +40,7 @@ def exact(app) -> bool:
 def test_a_signature_counts_only_once_confirmed_and_the_link_works_once(make_app, smtp):
     app = make_app(MAIL_URL=smtp.url, PUBLIC_BASE_URL="https://sign.example.org")
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     require_confirmation(app)
 
     first = client.post(URL, json=signer())
@@ -130,7 +133,7 @@ def test_an_expired_link_confirms_nothing(make_app, smtp):
 def test_turning_confirmation_off_and_on_does_the_sensible_thing(make_app, smtp):
     app = make_app(MAIL_URL=smtp.url)
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     client.post(URL, json=signer(email="early@example.org"))
     response = client.put(SETTING, json={"requires_confirmation": True}, headers=headers)
     assert response.status_code == 200 and response.get_json()["requires_confirmation"]
@@ -158,7 +161,7 @@ def test_turning_confirmation_off_and_on_does_the_sensible_thing(make_app, smtp)
 def test_the_setting_needs_the_manage_scope(make_app):
     app = make_app()
     client = app.test_client()
-    reader = organizer_token(app, scopes=("read",))
+    reader = bearer(app, "read")
     response = client.put(SETTING, json={"requires_confirmation": True}, headers=reader)
     assert response.status_code == 403
     with app.app_context():

@@ -3,11 +3,13 @@
 import pytest
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Petition, Signature
+from campaign.models.base import db
 from campaign.services.confirmation import greeting
 from tests.delivery import run_worker
-from tests.test_outbox import URL, require_confirmation, signer
+from tests.support import ALL_DEMANDS, require_confirmation, set_rows, signer
+
+URL = f"/api/v1/petitions/{ALL_DEMANDS}/signatures"
 
 PHISH = "friend. URGENT: log in at https://phish.example/verify"
 
@@ -50,9 +52,8 @@ def test_typed_free_text_never_reaches_the_email(make_app, smtp):
 
 def test_at_most_the_daily_number_of_confirmations_per_inbox(make_app, smtp):
     app = make_app(MAIL_URL=smtp.url, PUBLIC_BASE_URL="https://sign.example.org")
+    set_rows(app, Petition, requires_confirmation=True)
     with app.app_context():
-        db.session.execute(update(Petition).values(requires_confirmation=True))
-        db.session.commit()
         slugs = list(db.session.scalars(select(Petition.slug).order_by(Petition.id)))
     assert len(slugs) >= 4
     client = app.test_client()

@@ -37,6 +37,24 @@ def test_preflight_from_a_configured_origin_is_answered(client):
     assert "Access-Control-Allow-Credentials" not in response.headers
 
 
+def test_a_dashboard_on_a_configured_origin_may_send_its_organizer_token(client):
+    response = client.options(
+        "/api/v1/petitions/release-the-prisoners/signatures.csv",
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    allowed = {
+        h.strip().lower() for h in response.headers["Access-Control-Allow-Headers"].split(",")
+    }
+    assert "authorization" in allowed
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
 def test_a_configured_origin_may_post_and_read_the_answer(client):
     response = client.post(URL, json=BODY, headers={"Origin": ALLOWED})
     assert response.status_code == 201

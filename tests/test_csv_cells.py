@@ -6,11 +6,13 @@ import io
 import pytest
 from sqlalchemy import update
 
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from campaign.services.exports import safe_cell
-from tests.delivery import organizer_token
-from tests.test_outbox import PETITION, URL, signer
+from tests.support import ALL_DEMANDS, bearer, signer
+
+PETITION = ALL_DEMANDS
+URL = f"/api/v1/petitions/{PETITION}/signatures"
 
 
 @pytest.mark.parametrize(
@@ -43,8 +45,8 @@ def test_export_quotes_a_fullwidth_formula_in_a_comment(make_app):
     with app.app_context():
         db.session.execute(update(Signature).values(comment="\u200b\uff1dcmd|' /C calc'!A0"))
         db.session.commit()
-    text = client.get(
-        f"/api/v1/petitions/{PETITION}/signatures.csv", headers=organizer_token(app)
-    ).get_data(as_text=True)
+    text = client.get(f"/api/v1/petitions/{PETITION}/signatures.csv", headers=bearer(app)).get_data(
+        as_text=True
+    )
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert row["comment"] == "'\u200b\uff1dcmd|' /C calc'!A0"

@@ -1,24 +1,16 @@
 """/docs in a real browser: Swagger UI renders every operation and "Try it out" calls this server.
 
-Debian's chromium driven by Playwright, as in test_embed_browser. The page must load nothing
+Debian's chromium driven by Playwright, as in tests/browsers.py. The page must load nothing
 from another host, log no failed request (network error or status >= 400), show no error
 text, and execute GET /api/v1/campaigns against the server it was served from.
 """
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.test_embed_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Server
+from tests.browsers import Server, new_context
 
 ERROR_TEXTS = ("Unable to render", "does not specify a valid version", "Failed to load", "Errors")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -36,8 +28,7 @@ def test_docs_render_every_operation_and_try_it_out_works(browser, api, client):
         for method in item
         if method in ("get", "post", "put", "patch", "delete")
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 1600})
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, width=1280, height=1600)
     page = context.new_page()
     failed, foreign = [], []
     page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Person
+from campaign.models.base import db
 from campaign.services.emails import PROVIDERS, canonical_email
 
 PETITION = "release-the-prisoners"

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from campaign import config as settings
-from campaign.extensions import db
 from campaign.models import Petition
-from campaign.services import signing, widget
+from campaign.models.base import db
+from campaign.site import widget
+from tests.support import emails, sign
 
 PETITION = "release-the-prisoners"
 PAGE = f"/embed/petitions/{PETITION}"
@@ -40,15 +41,8 @@ def set_petition(app, slug: str = PETITION, **values) -> None:
         db.session.commit()
 
 
-def sign(app, n: int) -> None:
-    with app.app_context():
-        petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
-        for i in range(n):
-            signing.sign(petition.slug, {"given_name": "Ani", "email": f"s{i}@example.org"}, "")
-
-
 def test_page_shows_petition_count_and_an_accessible_form(app, client):
-    sign(app, 3)
+    sign(app, *emails(3))
     response = client.get(PAGE)
     assert response.status_code == 200
     assert response.mimetype == "text/html"
@@ -301,7 +295,7 @@ def parse_svg(response) -> ET.Element:
 
 
 def test_badge_shows_count_and_goal(app, client):
-    sign(app, 2)
+    sign(app, *emails(2))
     root = parse_svg(client.get(BADGE))
     texts = [t.text for t in root.iter(f"{SVG_NS}text")]
     assert texts == ["signatures", "2 of 10,000"]
@@ -338,7 +332,7 @@ def test_badge_is_cached_like_the_tally(client):
 
 def test_badge_changes_when_the_count_does(app, client):
     etag = client.get(BADGE).headers["ETag"]
-    sign(app, 1)
+    sign(app, *emails(1))
     changed = client.get(BADGE, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert "1 of 10,000" in changed.get_data(as_text=True)
@@ -352,7 +346,7 @@ def test_badge_in_armenian(client):
 
 def test_badge_progress_bar_is_bounded_by_the_goal(app, client):
     set_petition(app, goal=2)
-    sign(app, 3)
+    sign(app, *emails(3))
     root = parse_svg(client.get(BADGE))
     rects = root.findall(f"{SVG_NS}rect")
     assert rects[-1].get("width") == root.get("width")
@@ -373,8 +367,8 @@ def test_badge_is_in_the_openapi_document(client):
 def test_an_unknown_or_unpublished_petition_is_a_frameable_html_page(app, client):
     from sqlalchemy import select
 
-    from campaign.extensions import db
     from campaign.models import Petition
+    from campaign.models.base import db
 
     with app.app_context():
         petition = db.session.scalar(select(Petition).where(Petition.slug == "right-of-return"))

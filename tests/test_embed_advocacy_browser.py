@@ -4,31 +4,15 @@ finds their senators by ZIP, sees their phone and contact links, and records a l
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Outreach
+from campaign.models.base import db
 from tests.advocacy_support import LETTER
-from tests.test_embed_browser import OUTPUT, PartnerSite, Server, browser, page  # noqa: F401
-
-
-class AdvocacyPartner(PartnerSite):
-    def __call__(self, environ, start_response):
-        snippet = (
-            f'<script src="{self.api_url}/embed.js" data-advocacy="{LETTER}" '
-            f'data-source="partner-test" async></script>'
-        )
-        armenian = snippet.replace(" async>", ' data-lang="hy" async>')
-        body = (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>Partner</title></head><body><h1>Write to Congress</h1>{snippet}"
-            f"<p>In Armenian:</p>{armenian}</body></html>"
-        )
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [body.encode()]
+from tests.browsers import PartnerSite, Server
 
 
 @pytest.fixture
 def sites(make_app):
-    partner = AdvocacyPartner()
+    partner = PartnerSite(f'data-advocacy="{LETTER}"', "Write to Congress")
     app = make_app(EMBED_ORIGINS=[partner.url])
     api = Server(app)
     partner.api_url = api.url
@@ -37,11 +21,10 @@ def sites(make_app):
         server.stop()
 
 
-def test_reader_finds_senators_and_records_a_letter(page, sites):  # noqa: F811
+def test_reader_finds_senators_and_records_a_letter(page, sites, screenshots):
     from playwright.sync_api import expect
 
     app, api, partner = sites
-    OUTPUT.mkdir(exist_ok=True)
     page.goto(partner.page_url)
     frames = page.locator("iframe")
     frames.nth(1).wait_for()
@@ -81,7 +64,7 @@ def test_reader_finds_senators_and_records_a_letter(page, sites):  # noqa: F811
     english.get_by_label("Email (required)").fill("ani@example.org")
     english.get_by_label("Your own words (optional)").fill("My grandparents were from Hadrut.")
     english.get_by_role("checkbox", name="Senator John Kennedy (Republican, LA)").uncheck()
-    frames.first.screenshot(path=str(OUTPUT / "embed-advocacy-filled.png"))
+    frames.first.screenshot(path=str(screenshots / "embed-advocacy-filled.png"))
     english.get_by_role("button", name="Write to them").click()
 
     english.get_by_role("heading", name="Thank you!").wait_for()
@@ -93,7 +76,7 @@ def test_reader_finds_senators_and_records_a_letter(page, sites):  # noqa: F811
     assert text.endswith("Անի Hakobyan\n70801")
     assert english.get_by_role("heading", name="Letter to John Kennedy").count() == 0
     page.wait_for_timeout(200)
-    frames.first.screenshot(path=str(OUTPUT / "embed-advocacy-letter.png"))
+    frames.first.screenshot(path=str(screenshots / "embed-advocacy-letter.png"))
 
     with app.app_context():
         rows = db.session.execute(
@@ -104,7 +87,7 @@ def test_reader_finds_senators_and_records_a_letter(page, sites):  # noqa: F811
     ]
 
 
-def test_a_two_state_zip_says_it_is_ambiguous_in_armenian(page, sites):  # noqa: F811
+def test_a_two_state_zip_says_it_is_ambiguous_in_armenian(page, sites):
     from playwright.sync_api import expect
 
     _app, _api, partner = sites

@@ -3,94 +3,14 @@
 Debian's chromium is driven by Playwright for Python (no browser download). The API runs
 on one local port, partner pages on others (another port is another origin); the test
 signs through the widget, reads the row back, hits the rate limit and checks that an origin
-missing from EMBED_ORIGINS cannot frame the widget. Screenshots go to test-output/.
-
-Without chromium or playwright the tests skip locally but fail under CI (``CI`` set), so
-that CI can never pass by silently not running them.
+missing from EMBED_ORIGINS cannot frame the widget. Screenshots go to
+$SCREENSHOT_DIR (else a pytest temporary folder).
 """
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from campaign.extensions import db
-from campaign.models import Person, Signature
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
-PETITION = "release-the-prisoners"
-SOURCE = "partner-test"
-TIMEOUT_MS = 10_000
-
-
-def _missing_browser() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed: pip install -e '.[test]'"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is missing: apt-get install chromium (see .ci/system-packages)"
-    return None
-
-
-class Server:
-    """A WSGI app on a free 127.0.0.1 port, served from a thread until stopped."""
-
-    def __init__(self, wsgi_app):
-        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-class PartnerSite:
-    """A partner's article page that pastes the snippet twice (English, then Armenian)."""
-
-    def __init__(self):
-        self.api_url = ""
-        self.server = Server(self)
-        self.url = self.server.url
-        self.page_url = f"{self.url}/news/story?id=42"
-
-    def __call__(self, environ, start_response):
-        snippet = (
-            f'<script src="{self.api_url}/embed.js" data-petition="{PETITION}" '
-            f'data-source="{SOURCE}" async></script>'
-        )
-        armenian = snippet.replace(" async>", ' data-lang="hy" async>')
-        body = (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<title>Partner news</title></head><body><h1>Partner news</h1>"
-            f"<p>An article about the prisoners.</p>{snippet}<p>And in Armenian:</p>{armenian}"
-            "</body></html>"
-        )
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [body.encode()]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing_browser()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+from tests.browsers import PETITION, SOURCE, PartnerSite, Server
+from tests.support import signature_of
 
 
 @pytest.fixture
@@ -109,29 +29,10 @@ def sites(make_app):
         server.stop()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 800, "height": 1200})
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-def signature_of(app, email: str):
-    with app.app_context():
-        return db.session.execute(
-            select(Signature, Person)
-            .join(Person, Person.id == Signature.person_id)
-            .where(Person.email == email)
-        ).one_or_none()
-
-
-def test_partner_page_signs_through_the_widget(page, sites):
+def test_partner_page_signs_through_the_widget(page, sites, screenshots):
     from playwright.sync_api import expect
 
     app, api, partner, _stranger = sites
-    OUTPUT.mkdir(exist_ok=True)
     page.goto(partner.page_url)
     frames = page.locator("iframe")
     frames.nth(1).wait_for()
@@ -160,7 +61,7 @@ def test_partner_page_signs_through_the_widget(page, sites):
     english.get_by_label("Postal code").fill("0010")
     english.get_by_label("Country").select_option("AM")
     english.get_by_label("Keep me informed").check()
-    frames.first.screenshot(path=str(OUTPUT / "embed-filled.png"))
+    frames.first.screenshot(path=str(screenshots / "embed-filled.png"))
 
     # The API's 422 is shown next to the field it names.
     english.get_by_role("button", name="Sign").click()
@@ -174,7 +75,7 @@ def test_partner_page_signs_through_the_widget(page, sites):
     expect(english.locator("#count")).to_have_text("1 of 10,000 signatures")
     assert english.locator("#sign-form").is_hidden()
     page.wait_for_timeout(200)  # let the resize message land before the picture
-    frames.first.screenshot(path=str(OUTPUT / "embed-thank-you.png"))
+    frames.first.screenshot(path=str(screenshots / "embed-thank-you.png"))
 
     signature, person = signature_of(app, "ani.hakobyan@example.org")
     assert (person.given_name, person.family_name, person.consent) == ("Անի", "Hakobyan", True)
@@ -198,7 +99,7 @@ def test_partner_page_signs_through_the_widget(page, sites):
     alert.get_by_text("չափազանց շատ ստորագրություններ", exact=False).wait_for()
     assert "րոպեից" in alert.inner_text()
     assert armenian.locator("#sign-form").is_visible()
-    frames.nth(1).screenshot(path=str(OUTPUT / "embed-rate-limited-hy.png"))
+    frames.nth(1).screenshot(path=str(screenshots / "embed-rate-limited-hy.png"))
     assert signature_of(app, "aram@example.org") is None
 
 

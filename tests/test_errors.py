@@ -52,7 +52,7 @@ def test_security_headers_on_every_response(client):
 def test_a_database_bug_is_a_500_not_an_outage(make_app, caplog):
     from sqlalchemy import text
 
-    from campaign.extensions import db
+    from campaign.models.base import db
 
     app = make_app(PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule(

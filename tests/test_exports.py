@@ -6,7 +6,7 @@ import io
 import pytest
 
 from campaign.services import catalog, exports
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, join, sign
+from tests.support import CAMPAIGN, PETITION, bearer, join, sign
 
 SIGNERS_CSV = f"/api/v1/petitions/{PETITION}/signatures.csv"
 SIGNUPS_CSV = f"/api/v1/campaigns/{CAMPAIGN}/signups.csv"

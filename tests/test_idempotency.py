@@ -3,12 +3,13 @@
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import IdempotencyKey, Signature, Signup
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import idempotency
+from tests.support import ago, count, set_rows
 
 URL = "/api/v1/petitions/release-the-prisoners/signatures"
 SIGNUPS = "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups"
@@ -17,11 +18,6 @@ BODY = {"given_name": "Lilit", "email": "lilit@example.org", "country": "AM"}
 
 def post(client, body=BODY, key="key-1", url=URL):
     return client.post(url, json=body, headers={"Idempotency-Key": key} if key else {})
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_a_retry_gets_the_first_response_back(app, client):
@@ -78,11 +74,7 @@ def test_sign_up_retries_are_replayed(app, client):
 
 def test_keys_expire_after_24_hours(app, client):
     post(client)
-    with app.app_context():
-        db.session.execute(
-            update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=24, minutes=1))
-        )
-        db.session.commit()
+    set_rows(app, IdempotencyKey, created_at=ago(hours=24, minutes=1))
     fresh = post(client, {**BODY, "email": "new@example.org"})
     assert fresh.status_code == 201
     assert "Idempotent-Replayed" not in fresh.headers
@@ -94,24 +86,15 @@ def test_keys_expire_after_24_hours(app, client):
 
 def test_a_key_younger_than_24_hours_still_holds(app, client):
     post(client)
-    with app.app_context():
-        db.session.execute(
-            update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=23, minutes=59))
-        )
-        db.session.commit()
+    set_rows(app, IdempotencyKey, created_at=ago(hours=23, minutes=59))
     assert post(client, {**BODY, "email": "new@example.org"}).status_code == 422
 
 
 def test_purge_deletes_only_expired_keys(app, client):
     post(client, key="old")
     post(client, {**BODY, "email": "b@example.org"}, key="new")
+    set_rows(app, IdempotencyKey, IdempotencyKey.key == "old", created_at=ago(days=2))
     with app.app_context():
-        db.session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.key == "old")
-            .values(created_at=utcnow() - timedelta(days=2))
-        )
-        db.session.commit()
         assert idempotency.purge_expired() == 1
         assert list(db.session.scalars(select(IdempotencyKey.key))) == ["new"]
 

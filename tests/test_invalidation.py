@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Campaign, Demand, Petition, Signature
+from campaign.models.base import db
 from campaign.services import counters
-from tests.organizer_support import (
+from tests.support import (
     ALL_DEMANDS,
     CAMPAIGN,
     PETITION,

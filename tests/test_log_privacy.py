@@ -7,13 +7,16 @@ import re
 
 import pytest
 
-from campaign.extensions import db
 from campaign.models import ConfirmationToken, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.observability import JsonFormatter, TextFormatter, escape_controls
 from campaign.services import confirmation, links
 from tests.delivery import run_worker
-from tests.test_outbox import PETITION, URL, require_confirmation
+from tests.support import ALL_DEMANDS, require_confirmation
+
+PETITION = ALL_DEMANDS
+URL = f"/api/v1/petitions/{PETITION}/signatures"
 
 ADDRESS = "198.51.100.77"
 EMAIL = "zabelle.secret@example.org"

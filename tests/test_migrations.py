@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.models.base import db
 from tests.conftest import ON_POSTGRES, _create_pg_database, _drop_pg_database, base_config
 
 

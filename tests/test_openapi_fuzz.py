@@ -13,22 +13,17 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
 
-from campaign.services import tokens
+from tests.support import NO_LIMITS, token
 
 MAX_EXAMPLES = 8
 # Schemathesis keeps fuzzing and walking links in rounds until this many seconds have passed;
 # one full round over every operation takes about 45 s on two cores.
 MAX_SECONDS = 75
-HIGH_LIMIT = "1000000/minute"
 
 
 @pytest.fixture
 def fuzz_app(make_app):
-    return make_app(
-        SIGNATURE_RATE_LIMIT=HIGH_LIMIT,
-        SIGNUP_RATE_LIMIT=HIGH_LIMIT,
-        WIDGET_RATE_LIMIT=HIGH_LIMIT,
-    )
+    return make_app(**NO_LIMITS)
 
 
 def fuzz_config(secret: str) -> SchemathesisConfig:
@@ -56,10 +51,11 @@ def fuzz_config(secret: str) -> SchemathesisConfig:
     )
 
 
+@pytest.mark.slow
 def test_every_operation_answers_as_documented(fuzz_app):
-    with fuzz_app.app_context():
-        _, secret = tokens.create("fuzz", list(tokens.SCOPES))
-    schema = schemathesis.openapi.from_wsgi("/openapi.json", fuzz_app, config=fuzz_config(secret))
+    schema = schemathesis.openapi.from_wsgi(
+        "/openapi.json", fuzz_app, config=fuzz_config(token(fuzz_app))
+    )
     failures, errors, tested, ran = [], [], set(), {}
     for event in schemathesis.engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):

@@ -2,11 +2,11 @@
 
 import pytest
 
-from campaign.extensions import db
 from campaign.models import Outreach
+from campaign.models.base import db
 from tests.advocacy_support import CASSIDY, KENNEDY, LETTER, advocacy_counts, sender
-from tests.organizer_support import bearer
-from tests.test_osdi_client import client_for, local_id, osdi_server  # noqa: F401 - fixtures
+from tests.osdi_support import client_for, local_id, osdi_server  # noqa: F401 - fixtures
+from tests.support import osdi_token
 
 HELPER = f"/osdi/v1/advocacy_campaigns/{LETTER}/outreaches"
 
@@ -18,10 +18,6 @@ def osdi_person(email: str, postal_code: str = "70801") -> dict:
         "email_addresses": [{"address": email, "primary": True}],
         "postal_addresses": [{"postal_code": postal_code, "country": "US", "primary": True}],
     }
-
-
-def osdi_token(app) -> dict:
-    return {"OSDI-API-Token": bearer(app, "read")["Authorization"].split(" ", 1)[1]}
 
 
 def test_parsons_lists_advocacy_campaigns_and_their_outreaches(client_for):  # noqa: F811

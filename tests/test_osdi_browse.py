@@ -5,32 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from campaign.extensions import db
 from campaign.models import Person, Petition, Signature
-from campaign.services import catalog, signing, tokens
+from campaign.models.base import db
+from tests.osdi_support import sign_numbered
+from tests.support import osdi_token
 
 ENTRY = "/osdi/v1/"
 PETITION = "release-the-prisoners"
-
-
-def token_headers(app, scopes=("read",)) -> dict:
-    with app.app_context():
-        _, secret = tokens.create("osdi-" + "-".join(scopes), list(scopes))
-    return {"OSDI-API-Token": secret}
-
-
-def sign_many(app, slug: str, count: int, start: int = 0) -> None:
-    with app.app_context():
-        petition = catalog.find_petition(slug)
-        for n in range(start, start + count):
-            details = {
-                "given_name": f"Signer{n}",
-                "email": f"signer{n}@example.org",
-                "country": "AM",
-                "comment": f"comment {n}",
-                "source": "osdi-test",
-            }
-            signing.sign(petition.slug, details, "")
 
 
 def path(href: str) -> str:
@@ -60,8 +41,8 @@ def test_entry_point_links_to_collections_with_curies(client):
 
 
 def test_walk_from_entry_point_to_signatures_and_people(app, client):
-    sign_many(app, PETITION, 3)
-    headers = token_headers(app)
+    sign_numbered(app, PETITION, 3)
+    headers = osdi_token(app)
     entry = follow(client, headers, "http://localhost/osdi/v1/")
     petitions = follow(client, headers, entry["_links"]["osdi:petitions"]["href"])
     assert petitions["total_records"] == 4
@@ -106,8 +87,8 @@ def test_walk_from_entry_point_to_signatures_and_people(app, client):
 
 
 def test_paging_through_more_than_25_signatures_by_next_links(app, client):
-    sign_many(app, PETITION, 30)
-    headers = token_headers(app)
+    sign_numbered(app, PETITION, 30)
+    headers = osdi_token(app)
     href = f"http://localhost/osdi/v1/petitions/{PETITION}/signatures"
     seen, pages = [], []
     while href and len(pages) < 5:
@@ -127,8 +108,8 @@ def test_paging_through_more_than_25_signatures_by_next_links(app, client):
 
 
 def test_per_page_is_capped_at_25_and_kept_on_links(app, client):
-    sign_many(app, PETITION, 12)
-    headers = token_headers(app)
+    sign_numbered(app, PETITION, 12)
+    headers = osdi_token(app)
     body = client.get("/osdi/v1/people?per_page=100", headers=headers).get_json()
     assert body["per_page"] == 25 and len(body["_embedded"]["osdi:people"]) == 12
     body = client.get("/osdi/v1/people?per_page=5&page=2", headers=headers).get_json()
@@ -152,10 +133,10 @@ def _age(app, model, ids, when):
 
 
 def test_filters_on_modified_and_created_date(app, client):
-    sign_many(app, PETITION, 4)
+    sign_numbered(app, PETITION, 4)
     _age(app, Person, [1, 2], datetime(2024, 3, 1, 12, tzinfo=UTC))
     _age(app, Signature, [1, 2], datetime(2024, 3, 1, 12, tzinfo=UTC))
-    headers = token_headers(app)
+    headers = osdi_token(app)
 
     def names(url):
         response = client.get(url, headers=headers)
@@ -202,7 +183,7 @@ def test_filters_on_modified_and_created_date(app, client):
     ],
 )
 def test_a_filter_that_is_not_understood_is_a_400(app, client, bad):
-    response = client.get(f"/osdi/v1/people?filter={bad}", headers=token_headers(app))
+    response = client.get(f"/osdi/v1/people?filter={bad}", headers=osdi_token(app))
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
@@ -213,7 +194,7 @@ def test_a_filter_that_is_not_understood_is_a_400(app, client, bad):
 
 
 def test_unknown_ids_are_404_problems(app, client):
-    headers = token_headers(app)
+    headers = osdi_token(app)
     for url in (
         "/osdi/v1/petitions/nope",
         "/osdi/v1/petitions/nope/signatures",
@@ -232,9 +213,9 @@ def test_reads_need_a_token_with_the_read_scope(app, client):
         assert client.get(url).status_code == 401
         bad = client.get(url, headers={"OSDI-API-Token": "cat_not-a-token"})
         assert bad.status_code == 401
-    export_only = token_headers(app, scopes=("export",))
+    export_only = osdi_token(app, "export")
     assert client.get("/osdi/v1/people", headers=export_only).status_code == 403
-    bearer = {"Authorization": "Bearer " + token_headers(app)["OSDI-API-Token"]}
+    bearer = {"Authorization": "Bearer " + osdi_token(app)["OSDI-API-Token"]}
     assert client.get("/osdi/v1/people", headers=bearer).status_code == 200
 
 
@@ -242,7 +223,7 @@ def test_drafts_are_listed_for_organizers(app, client):
     with app.app_context():
         db.session.execute(update(Petition).where(Petition.slug == PETITION).values(status="draft"))
         db.session.commit()
-    body = client.get("/osdi/v1/petitions", headers=token_headers(app)).get_json()
+    body = client.get("/osdi/v1/petitions", headers=osdi_token(app)).get_json()
     assert body["total_records"] == 4
 
 

@@ -3,60 +3,29 @@
 import importlib
 import logging
 import re
-import threading
 import warnings
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from campaign.extensions import db
 from campaign.models import Person
-from campaign.services import tokens
-from tests.test_osdi_browse import PETITION, sign_many
+from campaign.models.base import db
+from tests.browsers import Server
+from tests.osdi_support import (  # noqa: F401 - fixtures
+    action_network,
+    client_for,
+    local_id,
+    osdi_server,
+    sign_numbered,
+)
+from tests.support import PETITION, token
 
-with warnings.catch_warnings():
-    # parsons warns on import that its install extras changed; nothing to act on here.
-    warnings.simplefilter("ignore", RuntimeWarning)
-    from parsons.action_network import action_network
-
-SYSTEM = "example-campaign"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def osdi_server(make_app):
-    """The app served over real HTTP on a free loopback port, as parsons needs a URL."""
-    app = make_app(OSDI_SYSTEM_NAME=SYSTEM)
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}/osdi/v1"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def client_for(osdi_server, monkeypatch):
-    app, base_url = osdi_server
-    # parsons takes its base URL from this module constant when the client is built.
-    monkeypatch.setattr(action_network, "API_URL", base_url)
-    with app.app_context():
-        _, secret = tokens.create("parsons", ["read"])
-    return app, action_network.ActionNetwork(api_token=secret)
-
-
-def local_id(resource: dict) -> str:
-    (identifier,) = resource["identifiers"]
-    system, _, value = identifier.partition(":")
-    assert system == SYSTEM
-    return value
-
-
-def test_parsons_lists_petitions_pages_signatures_and_upserts_a_person(client_for):
+def test_parsons_lists_petitions_pages_signatures_and_upserts_a_person(client_for):  # noqa: F811
     app, an = client_for
-    sign_many(app, PETITION, 30)
+    sign_numbered(app, PETITION, 30)
 
     petitions = an.get_petitions()
     assert petitions.num_rows == 4
@@ -108,14 +77,11 @@ def test_the_documented_parsons_snippet_runs_without_an_error(make_app, caplog):
     command, snippet = _documented_parsons_setup()
     system = re.search(r"OSDI_SYSTEM_NAME=(\S+)", command).group(1)
     app = make_app(OSDI_SYSTEM_NAME=system)
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    with app.app_context():
-        _, secret = tokens.create("parsons-doc", ["read"])
+    server = Server(app, threaded=False)
+    secret = token(app, "read")
     documented_url = "http://127.0.0.1:8000"
     assert documented_url in snippet and '"<secret>"' in snippet
-    runnable = snippet.replace(documented_url, f"http://127.0.0.1:{server.server_port}")
+    runnable = snippet.replace(documented_url, server.url)
     runnable = runnable.replace('"<secret>"', repr(secret))
     caplog.set_level(logging.INFO)
     try:
@@ -125,8 +91,7 @@ def test_the_documented_parsons_snippet_runs_without_an_error(make_app, caplog):
     finally:
         # The snippet points parsons' module-level URL at this server; put it back.
         importlib.reload(action_network)
-        server.shutdown()
-        thread.join(timeout=10)
+        server.stop()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
     with app.app_context():

@@ -2,50 +2,14 @@
 
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Person, Signature, Signup
-from tests.test_osdi_browse import token_headers
+from campaign.models.base import db
+from tests.osdi_support import osdi_person, signature_body
+from tests.support import count, osdi_token
 
 PETITION = "release-the-prisoners"
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 SIGN_URL = f"/osdi/v1/petitions/{PETITION}/signatures"
-
-
-def osdi_person(email="anahit@example.org", **fields) -> dict:
-    person = {
-        "identifiers": ["foreign_system:1"],
-        "given_name": "Անահիտ",
-        "family_name": "Petrosyan",
-        "email_addresses": [{"address": email, "primary": True, "address_type": "Personal"}],
-        "postal_addresses": [
-            {"primary": True, "postal_code": "0010", "region": "Yerevan", "country": "am"}
-        ],
-        "phone_numbers": [{"number": "37410000000", "primary": True}],
-    }
-    person.update(fields)
-    return person
-
-
-def signature_body(**fields) -> dict:
-    body = {
-        "person": osdi_person(),
-        "comments": "Free them.",
-        "referrer_data": {
-            "source": "facebook-101016",
-            "referrer": "jane-doe",
-            "website": "partner.example.org",
-            "url": "https://partner.example.org/article",
-        },
-        "add_tags": ["volunteer"],
-        "triggers": {"autoresponse": {"enabled": True}},
-    }
-    body.update(fields)
-    return body
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def tally(client) -> int:
@@ -75,7 +39,7 @@ def test_blind_record_signature_answers_200_empty_and_counts(app, client):
 
 
 def test_record_signature_matches_people_by_email_and_signs_once(app, client):
-    headers = token_headers(app)
+    headers = osdi_token(app)
     first = client.post(SIGN_URL, json=signature_body(), headers=headers)
     assert first.status_code == 200
     again = signature_body(person=osdi_person(email="ANAHIT@Example.org", given_name="Anahit"))
@@ -99,7 +63,7 @@ def test_record_signature_matches_people_by_email_and_signs_once(app, client):
 
 
 def test_record_signature_with_a_token_returns_the_signature(app, client):
-    headers = token_headers(app)
+    headers = osdi_token(app)
     response = client.post(SIGN_URL, json=signature_body(), headers=headers)
     assert response.status_code == 200
     body = response.get_json()
@@ -120,7 +84,7 @@ def test_record_signature_with_a_token_returns_the_signature(app, client):
 def test_a_bad_token_on_a_helper_is_refused_not_treated_as_blind(app, client):
     response = client.post(SIGN_URL, json=signature_body(), headers={"OSDI-API-Token": "cat_x"})
     assert response.status_code == 401
-    export_only = token_headers(app, scopes=("export",))
+    export_only = osdi_token(app, "export")
     assert client.post(SIGN_URL, json=signature_body(), headers=export_only).status_code == 403
     assert count(app, Signature) == 0
 
@@ -166,7 +130,7 @@ def test_unknown_and_closed_petitions(app, client):
 
 
 def test_person_signup_creates_then_updates_without_joining_a_list(app, client):
-    headers = token_headers(app)
+    headers = osdi_token(app)
     created = client.post("/osdi/v1/people", json={"person": osdi_person()}, headers=headers)
     assert created.status_code == 200
     person = created.get_json()
@@ -238,7 +202,7 @@ def test_blind_helper_posts_share_the_native_rate_limits(make_app):
 def test_helper_posts_with_an_organizer_token_are_not_rate_limited(make_app):
     app = make_app(SIGNATURE_RATE_LIMIT="2/minute", SIGNUP_RATE_LIMIT="2/minute")
     client = app.test_client()
-    headers = token_headers(app)
+    headers = osdi_token(app)
     signed = [
         client.post(
             SIGN_URL,

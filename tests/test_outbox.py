@@ -8,31 +8,18 @@ import sys
 import time
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from campaign.extensions import db
-from campaign.models import OutboxItem, Petition
+from campaign.models import OutboxItem
+from campaign.models.base import db
 from campaign.models.outbox import OUTBOX_KINDS
 from campaign.models.types import utcnow
 from campaign.services import delivery, outbox, webhooks
 from tests.delivery import body, run_worker
+from tests.support import ALL_DEMANDS, ago, require_confirmation, set_rows, signer
 
-PETITION = "support-the-senators-letter"
+PETITION = ALL_DEMANDS
 URL = f"/api/v1/petitions/{PETITION}/signatures"
-
-
-def signer(email="anahit@example.org", **fields) -> dict:
-    values = {"given_name": "Anahit", "family_name": "Petrosyan", "email": email}
-    values.update({"country": "AM", "consent": True, **fields})
-    return values
-
-
-def require_confirmation(app) -> None:
-    with app.app_context():
-        db.session.execute(
-            update(Petition).where(Petition.slug == PETITION).values(requires_confirmation=True)
-        )
-        db.session.commit()
 
 
 def items(app) -> list[OutboxItem]:
@@ -94,17 +81,12 @@ def test_an_unreachable_server_is_retried_with_backoff_then_marked_failed(make_a
     run_worker(app)
     assert items(app)[0].attempts == 1
 
-    def make_due():
-        with app.app_context():
-            db.session.execute(update(OutboxItem).values(next_attempt_at=utcnow()))
-            db.session.commit()
-
-    make_due()
+    set_rows(app, OutboxItem, next_attempt_at=utcnow())
     run_worker(app)
     item = items(app)[0]
     assert (item.attempts, item.status) == (2, "pending")
     assert item.next_attempt_at - utcnow() > timedelta(seconds=90)  # doubled
-    make_due()
+    set_rows(app, OutboxItem, next_attempt_at=utcnow())
     run_worker(app)
     assert (items(app)[0].status, items(app)[0].attempts) == ("failed", 3)
     # The server comes back; the same outbox, now working, delivers what is still pending.
@@ -119,13 +101,12 @@ def test_a_claimed_item_is_not_taken_by_another_worker_until_its_lease_runs_out(
     with app.app_context():
         outbox.enqueue("webhook", {"event": "x", "body": {}})
         db.session.commit()
-        first = outbox.claim("worker-a", 10)
-        assert len(first) == 1
+        [first] = [item.id for item in outbox.claim("worker-a", 10)]
         assert outbox.claim("worker-b", 10) == []
-        # worker-a dies; once its lease has run out the item is claimed again.
-        db.session.execute(update(OutboxItem).values(claimed_until=utcnow() - timedelta(seconds=1)))
-        db.session.commit()
-        assert [i.id for i in outbox.claim("worker-b", 10)] == [first[0].id]
+    # worker-a dies; once its lease has run out the item is claimed again.
+    set_rows(app, OutboxItem, claimed_until=ago(seconds=1))
+    with app.app_context():
+        assert [i.id for i in outbox.claim("worker-b", 10)] == [first]
 
 
 def _worker_env(database_url: str, tmp_path) -> dict:
@@ -135,7 +116,7 @@ def _worker_env(database_url: str, tmp_path) -> dict:
         SECRET_KEY="test-secret",
         INSTANCE_PATH=str(tmp_path / "instance"),
         WEBHOOKS_ALLOW_HTTP="1",
-        OUTBOX_LEASE_SECONDS="2",
+        OUTBOX_LEASE_SECONDS="600",
         OUTBOX_BATCH="5",
         LOG_LEVEL="WARNING",
     )
@@ -179,8 +160,11 @@ def test_a_worker_killed_mid_batch_delivers_nothing_twice_and_drops_nothing(
         )
     assert len(acknowledged) == 2
 
-    # A new worker picks up the rest once the dead worker's lease has run out.
-    time.sleep(2.5)
+    # A new worker picks up the rest once the dead worker's lease has run out: the clock on
+    # the dead worker's claims is set back instead of waiting the lease out.
+    expired = ago(seconds=1)
+    leased = set_rows(app, OutboxItem, OutboxItem.claimed_until > expired, claimed_until=expired)
+    assert leased == 3  # the batch of five, less the two delivered
     restarted = subprocess.run(  # noqa: S603
         [*command, "--once"], env=env, cwd=os.getcwd(), timeout=60, capture_output=True
     )

@@ -3,30 +3,26 @@
 import json
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import CampaignPerson, OutboxItem, Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import reconcile
-from tests.delivery import organizer_token, run_worker
-from tests.organizer_support import bearer
-from tests.test_outbox import URL, require_confirmation, signer
+from tests.delivery import run_worker
+from tests.support import (
+    ALL_DEMANDS,
+    bearer,
+    count,
+    organizer_tallies,
+    require_confirmation,
+    signer,
+)
+
+URL = f"/api/v1/petitions/{ALL_DEMANDS}/signatures"
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
 SIGNUPS = f"/api/v1/campaigns/{CAMPAIGN}/signups"
 OTHER = "/api/v1/petitions/release-the-prisoners/signatures"
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def tallies(client) -> dict:
-    # An organizer's read: every bucket, however small.
-    return client.get(
-        f"/api/v1/campaigns/{CAMPAIGN}/tallies", headers=bearer(client.application, "read")
-    ).get_json()
 
 
 def exact(app) -> bool:
@@ -39,7 +35,7 @@ def test_export_returns_everything_held_about_a_person(make_app):
     client = app.test_client()
     client.post(URL, json=signer(comment="Free them.", region="Yerevan"))
     client.post(SIGNUPS, json=signer(source="flyer"))
-    headers = organizer_token(app, scopes=("export",))
+    headers = bearer(app, "export")
     response = client.get(
         "/api/v1/people/export", query_string={"email": "ANAHIT@example.org"}, headers=headers
     )
@@ -55,7 +51,7 @@ def test_export_returns_everything_held_about_a_person(make_app):
     )
     assert missing.status_code == 404
     assert missing.mimetype == "application/problem+json"
-    reader = organizer_token(app, scopes=("read",))
+    reader = bearer(app, "read")
     assert (
         client.get(
             "/api/v1/people/export", query_string={"email": "x@example.org"}, headers=reader
@@ -71,16 +67,16 @@ def test_erasing_a_person_removes_their_rows_and_takes_every_count_down_exactly(
     client.post(OTHER, json=signer())
     client.post(SIGNUPS, json=signer())
     client.post(URL, json=signer(email="stays@example.org", region="Syunik"))
-    before = tallies(client)
+    before = organizer_tallies(client)
     assert before["people_count"] == 2 and before["signup_count"] == 1
 
-    headers = organizer_token(app)
+    headers = bearer(app)
     response = client.post(
         "/api/v1/people/erase", json={"email": "anahit@example.org"}, headers=headers
     )
     assert response.status_code == 200
     assert response.get_json()["signatures"] == 2 and response.get_json()["signups"] == 1
-    after = tallies(client)
+    after = organizer_tallies(client)
     assert after["people_count"] == 1 and after["signup_count"] == 0
     counts = {p["slug"]: p["signature_count"] for p in after["petitions"]}
     assert counts["support-the-senators-letter"] == 1 and counts["release-the-prisoners"] == 0
@@ -94,7 +90,7 @@ def test_erasing_a_person_removes_their_rows_and_takes_every_count_down_exactly(
     )
     assert again.status_code == 404
     client.post(URL, json=signer())
-    assert tallies(client)["people_count"] == 2
+    assert organizer_tallies(client)["people_count"] == 2
     assert exact(app)
 
 
@@ -106,9 +102,9 @@ def test_erasing_by_id_needs_manage_and_removes_pending_signatures_and_queued_ma
     with app.app_context():
         person_id = db.session.scalar(select(Person.id))
     assert count(app, OutboxItem) == 1
-    reader = organizer_token(app, scopes=("read", "export"))
+    reader = bearer(app, "read,export")
     assert client.delete(f"/api/v1/people/{person_id}", headers=reader).status_code == 403
-    headers = organizer_token(app)
+    headers = bearer(app)
     assert client.delete(f"/api/v1/people/{person_id}", headers=headers).status_code == 200
     assert count(app, Signature) == 0 and count(app, OutboxItem) == 0
     pending = client.get(

@@ -3,10 +3,10 @@ new and a repeat signer alike, running the same statements for both."""
 
 from sqlalchemy import event, select
 
-from campaign.extensions import db
 from campaign.models import Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import links
-from tests.test_osdi_browse import token_headers
+from tests.support import osdi_token
 
 PETITION = "support-the-senators-letter"
 SIGN = f"/api/v1/petitions/{PETITION}/signatures"
@@ -127,7 +127,7 @@ def test_a_blind_osdi_helper_post_never_rewrites_the_person(app, client):
 def test_an_organizer_token_osdi_post_still_updates_the_person(app, client):
     assert client.post(SIGN, json=FIRST).status_code == 201
     update = {"person": {"email_addresses": [{"address": FIRST["email"]}], "given_name": "Anna"}}
-    response = client.post("/osdi/v1/people", json=update, headers=token_headers(app))
+    response = client.post("/osdi/v1/people", json=update, headers=osdi_token(app))
     assert response.status_code == 200
     assert stored_person(app)[1] == "Anna"
 

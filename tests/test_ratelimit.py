@@ -1,13 +1,12 @@
 """Rate limits on writes: per client address, per widget key, behind proxies, Redis down."""
 
 import logging
-import socket
 
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from campaign.services import people
 
 URL = "/api/v1/petitions/release-the-prisoners/signatures"
@@ -161,16 +160,8 @@ def test_malformed_widget_keys_share_one_budget(make_app):
     assert second.status_code == 429
 
 
-def _dead_redis_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # Nothing listens on the port once the socket is closed.
-    return f"redis://127.0.0.1:{port}/0"
-
-
-def test_when_redis_is_down_writes_are_served_with_a_warning(make_app, caplog):
-    app = make_app(RATELIMIT_STORAGE_URI=_dead_redis_url(), SIGNATURE_RATE_LIMIT="2/minute")
+def test_when_redis_is_down_writes_are_served_with_a_warning(make_app, caplog, dead_redis_url):
+    app = make_app(RATELIMIT_STORAGE_URI=dead_redis_url, SIGNATURE_RATE_LIMIT="2/minute")
     client = app.test_client()
     with caplog.at_level(logging.WARNING):
         codes = statuses(client, 3)
@@ -183,8 +174,8 @@ def test_when_redis_is_down_writes_are_served_with_a_warning(make_app, caplog):
         assert len(list(db.session.scalars(select(Signature)))) == 2
 
 
-def test_failing_closed_refuses_writes_with_503_when_redis_is_down(make_app):
-    app = make_app(RATELIMIT_STORAGE_URI=_dead_redis_url(), RATELIMIT_FAIL_OPEN=False)
+def test_failing_closed_refuses_writes_with_503_when_redis_is_down(make_app, dead_redis_url):
+    app = make_app(RATELIMIT_STORAGE_URI=dead_redis_url, RATELIMIT_FAIL_OPEN=False)
     response = post(app.test_client())
     assert response.status_code == 503
     assert response.content_type == "application/problem+json"
@@ -198,9 +189,11 @@ def test_reads_are_not_limited(make_app, path):
     assert all(client.get(path).status_code == 200 for _ in range(5))
 
 
-def test_fail_open_is_the_default_and_can_be_turned_off_from_the_environment(make_app, monkeypatch):
+def test_fail_open_is_the_default_and_can_be_turned_off_from_the_environment(
+    make_app, monkeypatch, dead_redis_url
+):
     assert make_app().config["RATELIMIT_FAIL_OPEN"] is True
     monkeypatch.setenv("RATELIMIT_FAIL_OPEN", "false")
-    app = make_app(RATELIMIT_STORAGE_URI=_dead_redis_url())
+    app = make_app(RATELIMIT_STORAGE_URI=dead_redis_url)
     assert app.config["RATELIMIT_FAIL_OPEN"] is False
     assert post(app.test_client()).status_code == 503

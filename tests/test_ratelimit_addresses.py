@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from campaign.services import people
 
 URL = "/api/v1/petitions/release-the-prisoners/signatures"

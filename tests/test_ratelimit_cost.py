@@ -2,7 +2,6 @@
 and no client address in any log line it causes."""
 
 import logging
-import socket
 import sys
 
 import pytest
@@ -97,18 +96,11 @@ def test_routes_without_a_limit_run_no_limiter_code(make_app, round_trips, path)
     assert limiter_code == set()
 
 
-def _dead_redis_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/0"
-
-
 @pytest.mark.parametrize("storage", ["configured", "unreachable"])
-def test_no_log_line_holds_a_client_address(make_app, caplog, storage):
+def test_no_log_line_holds_a_client_address(make_app, caplog, storage, dead_redis_url):
     overrides = {"SIGNATURE_RATE_LIMIT": "1/minute", "TRUSTED_PROXY_HOPS": 1}
     if storage == "unreachable":
-        overrides["RATELIMIT_STORAGE_URI"] = _dead_redis_url()
+        overrides["RATELIMIT_STORAGE_URI"] = dead_redis_url
     client = make_app(**overrides).test_client()
     clients = ["203.0.113.77", "2001:db8:77:1::5", "garbage-addr-77"]
     proxy = "10.0.0.77"

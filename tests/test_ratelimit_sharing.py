@@ -1,6 +1,6 @@
 """One allowance per action across native and OSDI paths; widget keys spent by accepted writes."""
 
-from tests.test_osdi_helpers import osdi_person, signature_body
+from tests.osdi_support import osdi_person, signature_body
 
 PETITION = "release-the-prisoners"
 CAMPAIGN = "nagorno-karabakh-political-prisoners"

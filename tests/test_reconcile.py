@@ -1,36 +1,18 @@
 """Reconciliation: counters recomputed from rows, drift reported and repaired."""
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
-from campaign.extensions import db
 from campaign.models import Milestone, Petition, Signature
-from campaign.services import counters, reconcile, signing
-from tests.organizer_support import bearer
-
-CAMPAIGN = "nagorno-karabakh-political-prisoners"
-PETITION = "release-the-prisoners"
-
-
-def _sign(app, petition_slug: str, n: int, start: int = 0, **fields) -> None:
-    with app.app_context():
-        petition = db.session.scalar(select(Petition).where(Petition.slug == petition_slug))
-        for i in range(start, start + n):
-            details = {"given_name": "Narek", "email": f"r{i}@example.org", **fields}
-            signing.sign(petition.slug, details, ip_hash="")
-
-
-def _tallies(client) -> dict:
-    # An organizer's read: every bucket, however small.
-    return client.get(
-        f"/api/v1/campaigns/{CAMPAIGN}/tallies?interval=hour",
-        headers=bearer(client.application, "read"),
-    ).get_json()
+from campaign.models.base import db
+from campaign.services import counters, reconcile
+from tests.conftest import ON_POSTGRES
+from tests.support import ALL_DEMANDS, CAMPAIGN, PETITION, emails, organizer_tallies, sign
 
 
 def test_counts_kept_by_the_write_path_have_no_drift(app):
-    _sign(app, PETITION, 3, country="AM", region="Shirak", source="embed")
-    _sign(app, "support-the-senators-letter", 2, country="US")
+    sign(app, *emails(3), country="AM", region="Shirak", source="embed")
+    sign(app, *emails(2), petition=ALL_DEMANDS, country="US")
     with app.app_context():
         report = reconcile.check()
     assert report.clean
@@ -38,8 +20,8 @@ def test_counts_kept_by_the_write_path_have_no_drift(app):
 
 
 def test_check_command_reports_drift_and_fix_repairs_it(app, client):
-    _sign(app, PETITION, 12, country="AM", region="Lori", source="newsletter")
-    before = _tallies(client)
+    sign(app, *emails(12), country="AM", region="Lori", source="newsletter")
+    before = organizer_tallies(client, "?interval=hour")
     with app.app_context():
         petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
         subject = counters.petition_subject(petition.id)
@@ -55,7 +37,7 @@ def test_check_command_reports_drift_and_fix_repairs_it(app, client):
             .values(country="FR")
         )
         db.session.commit()
-    drifted = _tallies(client)
+    drifted = organizer_tallies(client, "?interval=hour")
     assert drifted["petitions"][0]["signature_count"] == 7
 
     runner = app.test_cli_runner()
@@ -70,7 +52,7 @@ def test_check_command_reports_drift_and_fix_repairs_it(app, client):
     assert result.exit_code == 0, result.output
     assert "repaired" in result.output
 
-    after = _tallies(client)
+    after = organizer_tallies(client, "?interval=hour")
     assert after["petitions"] == before["petitions"]
     assert after["demands"] == before["demands"]
     assert after["people_count"] == before["people_count"]
@@ -83,7 +65,7 @@ def test_check_command_reports_drift_and_fix_repairs_it(app, client):
 
 
 def test_milestone_backfill_uses_the_time_the_threshold_was_reached(app):
-    _sign(app, PETITION, 11)
+    sign(app, *emails(11))
     with app.app_context():
         petition = db.session.scalar(select(Petition).where(Petition.slug == PETITION))
         tenth = db.session.scalars(
@@ -108,14 +90,10 @@ def test_check_can_be_limited_to_one_campaign(app):
     assert "nope" in result.output
 
 
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="advisory locks are PostgreSQL's; SQLite runs one repair at a time"
+)
 def test_a_repair_holds_the_lock_that_keeps_two_repairs_apart(app_ctx):
-    from sqlalchemy import text
-
-    from tests.conftest import ON_POSTGRES
-
-    if not ON_POSTGRES:
-        pytest.skip("advisory locks are PostgreSQL's; SQLite runs one repair at a time")
-
     def try_lock() -> bool:
         with db.engine.connect() as other:
             got = other.execute(

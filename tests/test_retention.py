@@ -1,31 +1,21 @@
 """Retention: old pending signatures and old hashed addresses go; counts stay exact."""
 
-from datetime import timedelta
+from sqlalchemy import func, select
 
-from sqlalchemy import func, select, update
-
-from campaign.extensions import db
-from campaign.models import OutboxItem, Signature, Signup
-from campaign.models.types import utcnow
+from campaign.models import OutboxItem, Person, Signature, Signup
+from campaign.models.base import db
 from campaign.services import reconcile
-from tests.delivery import organizer_token
-from tests.test_outbox import URL, require_confirmation, signer
+from tests.support import ALL_DEMANDS, ago, bearer, require_confirmation, set_rows, signer
+
+URL = f"/api/v1/petitions/{ALL_DEMANDS}/signatures"
 
 SIGNUPS = "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups"
 TALLY = URL.rsplit("/", 1)[0] + "/tally"
 
 
-def age(app, model, email_prefix: str, days: int) -> None:
-    from campaign.models import Person
-
-    with app.app_context():
-        people = select(Person.id).where(Person.email.startswith(email_prefix))
-        db.session.execute(
-            update(model)
-            .where(model.person_id.in_(people))
-            .values(created_at=utcnow() - timedelta(days=days))
-        )
-        db.session.commit()
+def of_people(model, email_prefix: str):
+    """The rows of ``model`` belonging to people whose email starts with ``email_prefix``."""
+    return model.person_id.in_(select(Person.id).where(Person.email.startswith(email_prefix)))
 
 
 def test_purge_removes_old_pending_signatures_and_blanks_old_hashes(make_app):
@@ -37,9 +27,9 @@ def test_purge_removes_old_pending_signatures_and_blanks_old_hashes(make_app):
     require_confirmation(app)
     client.post(URL, json=signer(email="pending-old@example.org"), environ_base=address)
     client.post(URL, json=signer(email="pending-new@example.org"), environ_base=address)
-    age(app, Signature, "counted-old", 100)
-    age(app, Signup, "counted-old", 100)
-    age(app, Signature, "pending-old", 31)
+    set_rows(app, Signature, of_people(Signature, "counted-old"), created_at=ago(days=100))
+    set_rows(app, Signup, of_people(Signup, "counted-old"), created_at=ago(days=100))
+    set_rows(app, Signature, of_people(Signature, "pending-old"), created_at=ago(days=31))
 
     result = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert result.exit_code == 0, result.output
@@ -55,7 +45,7 @@ def test_purge_removes_old_pending_signatures_and_blanks_old_hashes(make_app):
     assert signup_hash == ""
     assert clean
     assert client.get(TALLY).get_json()["signature_count"] == 1
-    headers = organizer_token(app)
+    headers = bearer(app)
     pending = client.get(URL.rsplit("/", 1)[0] + "/confirmation", headers=headers).get_json()
     assert pending["pending_count"] == 1
     # Running it again finds nothing more to do.
@@ -72,13 +62,7 @@ def test_purge_drops_idempotency_keys_past_their_24_hours(app):
             URL, json=signer(email=f"{key}@example.org"), headers={"Idempotency-Key": key}
         )
         assert response.status_code == 201
-    with app.app_context():
-        db.session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.key == "old-key")
-            .values(created_at=utcnow() - timedelta(hours=25))
-        )
-        db.session.commit()
+    set_rows(app, IdempotencyKey, IdempotencyKey.key == "old-key", created_at=ago(hours=25))
     result = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert "and 1 expired idempotency keys" in result.output
     with app.app_context():
@@ -93,7 +77,7 @@ def test_a_purged_signature_id_is_never_given_to_the_next_signer(make_app):
     require_confirmation(app)
     for _ in range(3):  # the old signer used up every confirmation email
         assert client.post(URL, json=signer(email="gone@example.org")).status_code == 201
-    age(app, Signature, "gone", 31)
+    set_rows(app, Signature, of_people(Signature, "gone"), created_at=ago(days=31))
     with app.app_context():
         purged = db.session.scalar(select(Signature.id))
     result = app.test_cli_runner().invoke(args=["retention", "purge"])

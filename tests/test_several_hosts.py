@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from campaign import create_app
 from campaign.config import ConfigurationError
-from campaign.extensions import db
 from campaign.models import Signature
+from campaign.models.base import db
 from tests.conftest import ON_REDIS, RATELIMIT_URI
 from tests.servers import ROOT, gunicorn, request
 

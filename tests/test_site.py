@@ -5,11 +5,10 @@ import re
 
 from PIL import Image
 
-from campaign.extensions import db
 from campaign.models import Campaign
-from campaign.services import widget
-from campaign.site import card, strings
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, sign
+from campaign.models.base import db
+from campaign.site import card, strings, widget
+from tests.support import CAMPAIGN, PETITION, bearer, sign
 
 HOME = "/"
 

@@ -7,32 +7,18 @@ the dashboard with a token, sees the charts and closes a petition; the same page
 375-pixel-wide viewport. Screenshots go to $SCREENSHOT_DIR (else a pytest temporary folder).
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Petition
-from tests.organizer_support import CAMPAIGN, PETITION, bearer, sign, signature_ids
-from tests.test_embed_browser import (
-    TIMEOUT_MS,
-    Server,
-    browser,  # noqa: F401 - the shared chromium fixture
-    signature_of,
-)
+from campaign.models.base import db
+from tests.browsers import Server, new_context
+from tests.support import CAMPAIGN, PETITION, bearer, sign, signature_ids, signature_of
 
 WEIGHT_LIMIT = 150 * 1024
 SERIOUS = ("serious", "critical")
-
-
-@pytest.fixture
-def shots(tmp_path_factory) -> Path:
-    configured = os.environ.get("SCREENSHOT_DIR", "").strip()
-    folder = Path(configured) if configured else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -43,22 +29,16 @@ def site(make_app):
     server.stop()
 
 
-def _context(browser, width=1100, height=1400, locale="en-US"):  # noqa: F811
-    context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
 @pytest.fixture
-def page(browser):  # noqa: F811
-    context = _context(browser)
+def page(browser):
+    context = new_context(browser, width=1100, height=1400)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
-    context = _context(browser, width=375, height=812)
+def phone(browser):
+    context = new_context(browser, width=375, height=812)
     yield context.new_page()
     context.close()
 
@@ -87,7 +67,7 @@ def open_dashboard(page, url: str, secret: str) -> None:
     page.locator("#dashboard[data-loaded=true]").wait_for()
 
 
-def test_visitor_reads_the_home_page_signs_and_switches_to_armenian(page, site, shots):
+def test_visitor_reads_the_home_page_signs_and_switches_to_armenian(page, site, screenshots):
     from playwright.sync_api import expect
 
     app, server = site
@@ -105,7 +85,7 @@ def test_visitor_reads_the_home_page_signs_and_switches_to_armenian(page, site, 
     expect(page.locator('[data-prisoner="ruben-vardanyan"]')).to_contain_text("State Minister")
     for landmark in ("banner", "navigation", "main", "contentinfo"):
         assert page.get_by_role(landmark).count() == 1, landmark
-    page.screenshot(path=str(shots / "site-home-desktop-en.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "site-home-desktop-en.png"), full_page=False)
     page.get_by_text("Read the full letter").click()
     expect(page.locator("details.letter p").first).to_be_visible()
     page.locator("figure[data-chart=series][data-drawn]").wait_for(state="attached")
@@ -138,7 +118,7 @@ def test_visitor_reads_the_home_page_signs_and_switches_to_armenian(page, site, 
     expect(page.locator("#demands-heading")).to_have_text("Ինչ ենք պահանջում")
     expect(count).to_have_text("Հավաքվել է 1 ստորագրություն 10\u00a0000-ից")
     expect(page.locator('[data-prisoner="ruben-vardanyan"] .badge')).to_have_text("Կալանքի տակ")
-    page.screenshot(path=str(shots / "site-home-desktop-hy.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "site-home-desktop-hy.png"), full_page=False)
     assert all(url.startswith(server.url + "/") for url in requests), requests
 
 
@@ -208,7 +188,7 @@ def test_no_serious_accessibility_violations(page, site):
     assert serious_violations(page) == []
 
 
-def test_dashboard_with_a_token_draws_charts_and_closes_a_petition(page, site, shots):
+def test_dashboard_with_a_token_draws_charts_and_closes_a_petition(page, site, screenshots):
     from playwright.sync_api import expect
 
     app, server = site
@@ -234,7 +214,7 @@ def test_dashboard_with_a_token_draws_charts_and_closes_a_petition(page, site, s
     expect(block.locator("figure", has_text="By source")).to_contain_text("partner-a")
     row = block.locator("tr", has_text="Make the prisoners' release")
     expect(row).to_contain_text("4")
-    page.screenshot(path=str(shots / "dashboard-desktop-en.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "dashboard-desktop-en.png"), full_page=False)
 
     row.get_by_role("button", name="Close").click()
     dialog = page.get_by_role("dialog")
@@ -293,7 +273,7 @@ def test_dashboard_with_a_token_draws_charts_and_closes_a_petition(page, site, s
     assert page.get_by_text("Webhooks").count() == 0
 
 
-def test_pages_fit_a_375_pixel_phone(phone, site, shots):
+def test_pages_fit_a_375_pixel_phone(phone, site, screenshots):
     app, server = site
     secret = bearer(app)["Authorization"].split()[1]
     pages = [
@@ -307,10 +287,10 @@ def test_pages_fit_a_375_pixel_phone(phone, site, shots):
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)
         assert serious_violations(phone) == [], path
-        phone.screenshot(path=str(shots / name), full_page=False)
+        phone.screenshot(path=str(screenshots / name), full_page=False)
     open_dashboard(phone, server.url, secret)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    phone.screenshot(path=str(shots / "dashboard-phone-en.png"), full_page=False)
+    phone.screenshot(path=str(screenshots / "dashboard-phone-en.png"), full_page=False)
 
 
 def test_sign_form_shows_the_api_field_error_and_the_wait_after_a_429(page, make_app):

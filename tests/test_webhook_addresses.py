@@ -6,11 +6,11 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import OutboxItem, Webhook
+from campaign.models.base import db
 from campaign.models.types import utcnow
-from tests.delivery import organizer_token, run_worker
-from tests.test_outbox import signer
+from tests.delivery import run_worker
+from tests.support import bearer, signer
 
 HOOKS = "/api/v1/webhooks"
 SIGNUPS = "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups"
@@ -37,7 +37,7 @@ def register(client, headers, url: str):
 )
 def test_disguised_private_and_unresolvable_hosts_are_refused(make_app, url):
     app = make_app()
-    response = register(app.test_client(), organizer_token(app), url)
+    response = register(app.test_client(), bearer(app), url)
     assert response.status_code == 422, url
     assert "url" in response.get_json()["errors"]
 
@@ -45,7 +45,7 @@ def test_disguised_private_and_unresolvable_hosts_are_refused(make_app, url):
 @pytest.mark.parametrize("url", ["https://[2002:808:808::1]/", "https://[64:ff9b::808:808]/"])
 def test_transition_forms_of_public_addresses_are_accepted(make_app, url):
     app = make_app()
-    assert register(app.test_client(), organizer_token(app), url).status_code == 201
+    assert register(app.test_client(), bearer(app), url).status_code == 201
 
 
 @pytest.fixture

@@ -4,13 +4,15 @@ import hashlib
 import hmac
 import json
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import OutboxItem
+from campaign.models.base import db
 from campaign.models.types import utcnow
-from tests.delivery import organizer_token, run_worker
-from tests.test_outbox import URL, require_confirmation, signer
+from tests.delivery import run_worker
+from tests.support import ALL_DEMANDS, bearer, require_confirmation, set_rows, signer
+
+URL = f"/api/v1/petitions/{ALL_DEMANDS}/signatures"
 
 HOOKS = "/api/v1/webhooks"
 SIGNUPS = "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups"
@@ -30,7 +32,7 @@ def outbox_size(app) -> int:
 def test_events_arrive_signed_with_the_endpoint_secret(make_app, receiver):
     app = make_app(WEBHOOKS_ALLOW_HTTP=True)
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     hook = register(client, headers, receiver.url)
     assert hook["secret"].startswith("whsec_")
     # The secret is shown once: listing never shows it.
@@ -58,7 +60,7 @@ def test_events_arrive_signed_with_the_endpoint_secret(make_app, receiver):
 def test_a_pending_signature_is_announced_when_confirmed_not_before(make_app, receiver, smtp):
     app = make_app(WEBHOOKS_ALLOW_HTTP=True, MAIL_URL=smtp.url)
     client = app.test_client()
-    register(client, organizer_token(app), receiver.url, events=["signature.counted"])
+    register(client, bearer(app), receiver.url, events=["signature.counted"])
     require_confirmation(app)
     client.post(URL, json=signer())
     run_worker(app)
@@ -72,7 +74,7 @@ def test_a_pending_signature_is_announced_when_confirmed_not_before(make_app, re
 def test_failures_are_retried_with_the_same_key_and_shown(make_app, receiver):
     app = make_app(WEBHOOKS_ALLOW_HTTP=True, OUTBOX_BACKOFF_SECONDS=60)
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     hook = register(client, headers, receiver.url, events=["signup.created"])
     receiver.statuses = [500, 503]
     client.post(SIGNUPS, json=signer())
@@ -86,9 +88,7 @@ def test_failures_are_retried_with_the_same_key_and_shown(make_app, receiver):
         "HTTP 500",
     )
     for _ in range(2):
-        with app.app_context():
-            db.session.execute(update(OutboxItem).values(next_attempt_at=utcnow()))
-            db.session.commit()
+        set_rows(app, OutboxItem, next_attempt_at=utcnow())
         run_worker(app)
     keys = receiver.keys()
     assert len(keys) == 3 and len(set(keys)) == 1
@@ -99,7 +99,7 @@ def test_failures_are_retried_with_the_same_key_and_shown(make_app, receiver):
 def test_nothing_is_queued_without_endpoints_and_deleting_drops_pending_events(make_app):
     app = make_app(WEBHOOKS_ALLOW_HTTP=True)
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     client.post(URL, json=signer())
     assert outbox_size(app) == 0
     hook = register(client, headers, "http://127.0.0.1:9/hook")
@@ -113,7 +113,7 @@ def test_nothing_is_queued_without_endpoints_and_deleting_drops_pending_events(m
 def test_only_public_https_urls_by_default_and_manage_scope_required(make_app):
     app = make_app()
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     for url in ("http://crm.example.org/hook", "https://127.0.0.1/hook", "https://localhost/x"):
         response = client.post(
             HOOKS, json={"url": url, "events": ["signup.created"]}, headers=headers
@@ -131,14 +131,14 @@ def test_only_public_https_urls_by_default_and_manage_scope_required(make_app):
         headers=headers,
     )
     assert ok.status_code == 201
-    reader = organizer_token(app, scopes=("read", "export"))
+    reader = bearer(app, "read,export")
     assert client.get(HOOKS, headers=reader).status_code == 403
 
 
 def test_numeric_and_dotted_forms_of_private_addresses_are_refused(make_app):
     app = make_app()
     client = app.test_client()
-    headers = organizer_token(app)
+    headers = bearer(app)
     # Each of these reaches 127.0.0.1 (or this host) although it is no dotted quad.
     for url in (
         "https://127.1/hook",
@@ -158,7 +158,7 @@ def test_delivery_refuses_an_endpoint_that_now_resolves_to_a_private_address(mak
     # Registered while private hosts were allowed; the policy is checked again on delivery,
     # where a name may meanwhile point elsewhere.
     lenient = make_app(WEBHOOKS_ALLOW_HTTP=True)
-    headers = organizer_token(lenient)
+    headers = bearer(lenient)
     hook = register(lenient.test_client(), headers, receiver.url, events=("signup.created",))
     strict = make_app()
     client = strict.test_client()

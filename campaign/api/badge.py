@@ -5,7 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.http import quote_etag
 
-from campaign.services import catalog, tallies, widget
+from campaign.services import catalog, tallies
+from campaign.site import widget
 
 blp = Blueprint("badges", __name__, url_prefix="/api/v1/petitions", description="Progress badges")
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, make_response, render_template, request, send_file
-from werkzeug.exceptions import NotFound
 
 from campaign.errors import abort
-from campaign.services import catalog, widget
+from campaign.services import catalog
+from campaign.services.errors import NotFound
+from campaign.site import widget
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
 ASSETS = ("widget.css", "widget.js", "advocacy.js")

@@ -6,10 +6,11 @@ widget, whose blueprint serves the assets."""
 from urllib.parse import quote
 
 from flask import Blueprint, make_response, render_template, request
-from werkzeug.exceptions import NotFound
 
 from campaign.api.embed import HONEYPOT, PAGE_MAX_AGE, _asset_urls, frame_ancestors
-from campaign.services import advocacy, widget, widget_advocacy
+from campaign.services import advocacy
+from campaign.services.errors import NotFound
+from campaign.site import widget, widget_advocacy
 
 bp = Blueprint("embed_advocacy", __name__)
 FIELDS = (

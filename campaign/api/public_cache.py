@@ -21,7 +21,6 @@ not logged one by one.
 
 import re
 import time
-import uuid
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
@@ -29,7 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_etags
 
-from campaign import observability
+import campaign.observability as observability
 
 # Checked in order: the tally's path would otherwise match the petition's.
 ROUTES = (
@@ -71,8 +70,7 @@ class Entry:
 
 
 def _request_id(environ) -> str:
-    offered = environ.get("HTTP_X_REQUEST_ID", "")
-    return offered if observability.SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+    return observability.offered_or_new(environ.get("HTTP_X_REQUEST_ID", ""))
 
 
 def _route(path: str) -> str | None:

@@ -12,8 +12,8 @@ import hashlib
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
+from campaign.api.auth import optional_organizer
 from campaign.api.security import SCHEME_NAME
-from campaign.auth import optional_organizer
 from campaign.services import tallies
 
 PRIVATE = "private, no-store"

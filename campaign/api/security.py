@@ -3,7 +3,7 @@ both enforces a token scope and documents it."""
 
 from flask_smorest import Api, Blueprint
 
-from campaign.auth import BEARER_SCHEME, require_scope
+from campaign.api.auth import BEARER_SCHEME, require_scope
 
 SCHEME_NAME = "bearerAuth"
 

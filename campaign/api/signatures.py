@@ -11,7 +11,7 @@ from campaign.api.actions import (
     idempotency_key,
 )
 from campaign.ratelimit import client_address, write_limits
-from campaign.services import idempotency, people, signing
+from campaign.services import idempotency, links, people, signing
 from schemas.actions import SignatureInputSchema, SignatureReceiptSchema
 
 blp = Blueprint(
@@ -49,6 +49,7 @@ class Signatures(MethodView):
                 people.hash_address(client_address()),
                 honeypot=honeypot_filled(details),
                 commit=key is None,
+                link_base=links.believed_base_url(request.scheme, request.host),
             )
 
         return idempotency.run_once(

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.http import quote_etag
 
-from campaign.auth import optional_scope
+from campaign.api.auth import optional_scope
 from campaign.extensions import rest_api
 from campaign.services import tallies
 from schemas.tally import TalliesQuerySchema, TalliesSchema, TallySchema

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
-from campaign.extensions import db
+from campaign.models.base import db
 
 from .types import AUTOINCREMENT, UTCDateTime, utcnow
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.extensions import db
+from campaign.models.base import db
 
 from .content import CAMPAIGN_STATUSES, Campaign, Timestamped
 from .types import AUTOINCREMENT, UTCDateTime, utcnow

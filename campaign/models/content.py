@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.extensions import db
+from campaign.models.base import db
 
 from .types import AUTOINCREMENT, UTCDateTime, utcnow
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign.extensions import db
+from campaign.models.base import db
 
 from .types import AUTOINCREMENT, UTCDateTime, utcnow
 

@@ -24,12 +24,14 @@ computed from that hit's answer); ``memory://`` (per process) only for the singl
 default. When Redis cannot be reached, ``RATELIMIT_FAIL_OPEN`` (default true) keeps serving
 with per-process in-memory counts and logs a warning until Redis answers again; false
 refuses limited writes with a 503. Log lines never carry a client address or key.
+
+The package belongs to the API layer (it reads the request and answers 429 and 503): views
+use it, services never do. It owns the app's one ``limiter``.
 """
 
 import functools
 import logging
 import math
-import os
 import re
 import threading
 import time
@@ -39,6 +41,7 @@ import redis
 from flask import Flask, current_app, request
 from limits import parse_many
 
+from campaign.api.auth import carries_live_token
 from campaign.errors import abort
 from campaign.ratelimit import addresses
 from campaign.ratelimit.counters import Hit, MemoryCounters, RedisCounters, Window
@@ -87,11 +90,6 @@ def _windows(name: str, items) -> list[Window]:
     return [Window(f"{name}/{i.amount}/{i.get_expiry()}", i.amount, i.get_expiry()) for i in items]
 
 
-def _fail_open_from_environment() -> bool:
-    value = os.environ.get("RATELIMIT_FAIL_OPEN", "").strip().lower()
-    return value not in ("0", "false", "no", "off")
-
-
 class Decision:
     """One request's hit: which windows it counted in, and the headers that describe it."""
 
@@ -133,7 +131,6 @@ class RateLimiter:
 
     def init_app(self, app: Flask) -> None:
         config = app.config
-        config.setdefault("RATELIMIT_FAIL_OPEN", _fail_open_from_environment())
         config.setdefault("RATELIMIT_KEY_PREFIX", "")
         config.setdefault("RATELIMIT_IPV6_PREFIX", 64)
         uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -145,6 +142,10 @@ class RateLimiter:
         else:
             raise ValueError(f"RATELIMIT_STORAGE_URI must be memory:// or redis://, not {uri!r}")
         app.extensions["ratelimit"] = AppCounters(primary, config["RATELIMIT_FAIL_OPEN"])
+
+
+# The one limiter; create_app() hands it each app, write_limits() counts with that app's.
+limiter = RateLimiter()
 
 
 class AppCounters:
@@ -219,15 +220,6 @@ class AppCounters:
             log.warning("rate limit refund failed: %s", type(error).__name__)
 
 
-def _organizer() -> bool:
-    """Whether the request carries a live organizer token (looked up only when one is sent)."""
-    from campaign.auth import presented_secret
-    from campaign.services import tokens
-
-    secret = presented_secret()
-    return bool(secret) and tokens.authenticate(secret) is not None
-
-
 def write_limits(config_name: str, *, exempt_organizers: bool = False):
     """Count a write view against the allowance ``config_name`` names and the widget limit.
 
@@ -239,7 +231,7 @@ def write_limits(config_name: str, *, exempt_organizers: bool = False):
     def decorate(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
-            if exempt_organizers and _organizer():
+            if exempt_organizers and carries_live_token():
                 return view(*args, **kwargs)
             counters: AppCounters = current_app.extensions["ratelimit"]
             decision = counters.hit(config_name, current_app.config)

@@ -17,7 +17,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import (
     Campaign,
     CampaignPerson,
@@ -27,6 +26,7 @@ from campaign.models import (
     Signature,
     Signup,
 )
+from campaign.models.base import db
 from campaign.services import catalog, counters, counting, people
 from campaign.services.errors import Invalid, NotFound
 

@@ -10,10 +10,10 @@ the letter through the outbox.
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
-from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Campaign, Outreach
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     advocacy_counts,
@@ -30,10 +30,12 @@ from campaign.services.published import PUBLIC_STATUSES
 
 
 def _query():
+    # The campaign comes with the row (its status decides whether the advocacy is open);
+    # fixed targets load only where they are used, so a post to senators reads one row.
     return (
         select(AdvocacyCampaign)
         .join(AdvocacyCampaign.campaign)
-        .options(selectinload(AdvocacyCampaign.targets))
+        .options(contains_eager(AdvocacyCampaign.campaign))
     )
 
 
@@ -156,38 +158,48 @@ def _answer(advocacy: AdvocacyCampaign, targets: list[dict], details: dict) -> d
     }
 
 
-def _insert(advocacy: AdvocacyCampaign, person_id: int, target: dict, details: dict, now, ip_hash):
+def _insert(advocacy: AdvocacyCampaign, person_id: int, targets, details: dict, now, ip_hash):
+    """Insert one outreach per target in one statement; the new ones' ids by target id."""
+    common = {
+        "advocacy_campaign_id": advocacy.id,
+        "person_id": person_id,
+        "status": "counted",
+        "given_name": details.get("given_name") or "",
+        "family_name": details.get("family_name") or "",
+        "postal_code": details.get("postal_code") or "",
+        "country": details.get("country") or "",
+        "region": details.get("region") or "",
+        "consent": bool(details.get("consent")),
+        "subject": details.get("subject") or advocacy.subject,
+        "message": details.get("message") or "",
+        "outcome": details.get("outcome") or "",
+        "duration": details.get("duration"),
+        "source": details.get("source") or "",
+        "referrer": details.get("referrer") or "",
+        "ip_hash": ip_hash,
+        "created_at": now,
+    }
+    rows = [
+        {
+            **common,
+            "target_id": target["id"],
+            "target_name": target["name"],
+            "target_title": target["title"],
+            "chamber": target["chamber"],
+            "state": target["state"],
+            "district": target["district"],
+        }
+        for target in targets
+    ]
+    # A fixed statement over the rows (compiled once; SQLAlchemy batches them into one
+    # INSERT), not a VALUES list that would be compiled again on every post.
+    table = Outreach.__table__
     stmt = (
-        dialect.insert(Outreach)
-        .values(
-            advocacy_campaign_id=advocacy.id,
-            person_id=person_id,
-            target_id=target["id"],
-            target_name=target["name"],
-            target_title=target["title"],
-            chamber=target["chamber"],
-            state=target["state"],
-            district=target["district"],
-            status=counting.COUNTED,
-            given_name=details.get("given_name") or "",
-            family_name=details.get("family_name") or "",
-            postal_code=details.get("postal_code") or "",
-            country=details.get("country") or "",
-            region=details.get("region") or "",
-            consent=bool(details.get("consent")),
-            subject=details.get("subject") or advocacy.subject,
-            message=details.get("message") or "",
-            outcome=details.get("outcome") or "",
-            duration=details.get("duration"),
-            source=details.get("source") or "",
-            referrer=details.get("referrer") or "",
-            ip_hash=ip_hash,
-            created_at=now,
-        )
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["advocacy_campaign_id", "person_id", "target_id"])
-        .returning(Outreach.id)
+        .returning(table.c.id, table.c.target_id)
     )
-    return db.session.scalar(stmt)
+    return {target_id: outreach_id for outreach_id, target_id in db.session.execute(stmt, rows)}
 
 
 def join(advocacy_id: int, person_id: int) -> bool:
@@ -222,12 +234,10 @@ def record(
     if not honeypot:
         person_id = people.insert_or_find(details)
         now = utcnow()
-        reached = []
-        for target in targets:
-            outreach_id = _insert(advocacy, person_id, target, details, now, ip_hash)
-            if outreach_id is None:
-                continue
-            reached.append((outreach_id, target))
+        # One statement for every target: the ones this person had not reached get a row.
+        new_ids = _insert(advocacy, person_id, targets, details, now, ip_hash)
+        reached = [(new_ids[t["id"]], t) for t in targets if t["id"] in new_ids]
+        for outreach_id, target in reached:
             if target["email"]:
                 outbox.enqueue(
                     advocacy_events.LETTER,

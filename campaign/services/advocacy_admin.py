@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyTarget, Outreach
+from campaign.models.base import db
 from campaign.services import admin, advocacy, counters, exports
 from campaign.services.errors import Conflict, Invalid, NotFound
 

@@ -9,8 +9,8 @@ from email.utils import formatdate
 from flask import current_app
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, OutboxItem, Outreach, Person
+from campaign.models.base import db
 from campaign.services import delivery, mailer, webhooks
 
 EVENT = "outreach.created"

@@ -11,8 +11,8 @@ from datetime import UTC
 
 from sqlalchemy import delete, func, select, update
 
-from campaign.extensions import db
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Counter, Outreach
+from campaign.models.base import db
 from campaign.services import counters, counting
 from campaign.services.errors import NotFound
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from campaign.extensions import db
 from campaign.models import CampaignPerson, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import dialect, people
 

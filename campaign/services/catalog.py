@@ -3,8 +3,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 
-from campaign.extensions import db
 from campaign.models import Campaign, Petition
+from campaign.models.base import db
 from campaign.services import advocacy, counters, published
 from campaign.services.errors import Conflict, NotFound
 from campaign.services.published import PUBLIC_STATUSES

@@ -23,8 +23,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from campaign.extensions import db
 from campaign.models import ConfirmationToken, OutboxItem, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     counters,
@@ -51,11 +51,15 @@ def _ref(signature_id: int) -> str:
     return f"signature:{signature_id}"
 
 
-def ask_to_confirm(petition: Petition, person_id: int, inserted_id: int | None) -> None:
+def ask_to_confirm(
+    petition: Petition, person_id: int, inserted_id: int | None, link_base: str | None = None
+) -> None:
     """A signature on a petition needing confirmation was posted: a new one counts as
     pending, and the confirmation email is queued (again, up to the limit); the caller commits.
 
     ``inserted_id`` is the new pending signature, or None when the person had signed before.
+    ``link_base``: where the email's links point when ``PUBLIC_BASE_URL`` is not set (see
+    ``links.believed_base_url``); None outside a request.
     """
     if inserted_id is not None:
         counting.count_pending_in(petition.id)
@@ -76,9 +80,8 @@ def ask_to_confirm(petition: Petition, person_id: int, inserted_id: int | None) 
         return
     payload = {"signature_id": signature_id}
     # The worker has no request: it links to the address recorded here (see links).
-    recorded = links.request_base_url()
-    if recorded:
-        payload["base_url"] = recorded
+    if link_base:
+        payload["base_url"] = link_base
     outbox.enqueue(
         KIND,
         payload,

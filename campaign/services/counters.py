@@ -21,8 +21,8 @@ from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from campaign.extensions import db
 from campaign.models import Counter
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import dialect
 
@@ -88,12 +88,16 @@ def _write(session, deltas: Mapping[tuple[str, str, str], int]) -> None:
         {"subject": s, "dimension": d, "key": k, "shard": shard, "count": delta, "updated_at": now}
         for (s, d, k), delta in items
     ]
-    stmt = dialect.insert(Counter).values(rows)
+    # One fixed statement run over the rows (in their sorted order), not a VALUES list of
+    # their number: SQLAlchemy compiles a fixed statement once, a VALUES list on every call
+    # (measured: most of an outreach post's CPU). The driver sends the rows in one batch.
+    table = Counter.__table__
+    stmt = dialect.insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["subject", "dimension", "key", "shard"],
-        set_={"count": Counter.count + stmt.excluded.count, "updated_at": stmt.excluded.updated_at},
+        set_={"count": table.c.count + stmt.excluded.count, "updated_at": stmt.excluded.updated_at},
     )
-    session.execute(stmt)
+    session.execute(stmt, rows)
 
 
 @event.listens_for(Session, "before_commit")

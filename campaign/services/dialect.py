@@ -3,7 +3,7 @@
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from campaign.extensions import db
+from campaign.models.base import db
 
 
 def insert(table):

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import Table, select
 
-from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature, Signup
+from campaign.models.base import db
 
 CSV_BATCH = 2000
 BOM = "\ufeff"

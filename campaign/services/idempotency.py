@@ -16,8 +16,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
-from campaign.extensions import db
 from campaign.models import IdempotencyKey
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import dialect
 from campaign.services.errors import Conflict, Invalid, Malformed

@@ -6,7 +6,8 @@ it keeps working for as long as the person exists.
 Where links point: ``PUBLIC_BASE_URL`` when it is set (production: the public https
 address). Without it, the address the signing request came to is recorded with the queued
 email, so the worker, which has no request, still links to the server the signer used (the
-quick start's http://127.0.0.1:8000). That address comes from the Host header (or, through
+quick start's http://127.0.0.1:8000); the view hands it over (``believed_base_url``). That
+address comes from the Host header (or, through
 the ``TRUSTED_PROXY_HOPS`` proxies only, X-Forwarded-Host/-Proto), which any client can
 write, so it is believed only when it is a plain loopback ``host[:port]`` (localhost,
 127.0.0.0/8, [::1]): a spoofed header then points at the reader's own machine at worst, and
@@ -18,7 +19,7 @@ import ipaddress
 import logging
 import re
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,19 @@ def _loopback(name: str) -> bool:
         return False
 
 
-def request_base_url() -> str | None:
-    """The base for links in a message queued by this request, to record with it.
+def believed_base_url(scheme: str, host: str) -> str | None:
+    """The base for links in a message queued by a request to ``scheme://host``, to record
+    with it.
 
-    None when ``PUBLIC_BASE_URL`` decides anyway, outside a request, or when the request's
-    address is not one to believe (see the module notes).
+    None when ``PUBLIC_BASE_URL`` decides anyway, or when the request's address is not one
+    to believe (see the module notes).
     """
-    if current_app.config["PUBLIC_BASE_URL"] or not has_request_context():
+    if current_app.config["PUBLIC_BASE_URL"]:
         return None
-    match = PLAIN_HOST.fullmatch(request.host)
-    if request.scheme not in ("http", "https") or not match or not _loopback(match["name"]):
+    match = PLAIN_HOST.fullmatch(host)
+    if scheme not in ("http", "https") or not match or not _loopback(match["name"]):
         return None
-    return f"{request.scheme}://{request.host}"
+    return f"{scheme}://{host}"
 
 
 def base_url(recorded: str | None = None) -> str:

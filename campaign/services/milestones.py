@@ -13,8 +13,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
-from campaign.extensions import db
 from campaign.models import Milestone, Petition, Signature
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import dialect
 

@@ -9,25 +9,22 @@ completed but whose acknowledgement did not can go out twice, with the same idem
 (webhook ``Idempotency-Key`` header, email ``Message-ID``), so receivers can drop the repeat.
 
 Failures are retried with exponential backoff up to ``OUTBOX_MAX_ATTEMPTS``; then the item is
-``failed`` and stays visible.
+``failed`` and stays visible. The worker's loop, which calls the senders, is ``outbox_worker``.
 """
 
 import logging
 import os
 import random
 import socket
-import time
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from campaign.extensions import db
 from campaign.models import OutboxItem
+from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.services import delivery
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +108,7 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
-def _acknowledge(item_id: int) -> None:
+def acknowledge(item_id: int) -> None:
     db.session.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
@@ -125,7 +122,7 @@ def _acknowledge(item_id: int) -> None:
     )
 
 
-def _record_failure(item: OutboxItem, error: str) -> None:
+def record_failure(item: OutboxItem, error: str) -> None:
     attempts = item.attempts + 1
     failed = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
     db.session.execute(
@@ -139,57 +136,6 @@ def _record_failure(item: OutboxItem, error: str) -> None:
             claimed_until=None,
         )
     )
-
-
-def process(item: OutboxItem) -> bool:
-    """Send one claimed item and record the outcome in its own transaction; True if sent."""
-    claimed = delivery.Claimed(item.id, item.kind, item.webhook_id)
-    kind = delivery.KINDS.get(claimed.kind)
-    try:
-        if kind is None:
-            raise LookupError(f"no sender is registered for the kind {claimed.kind!r}")
-        status = kind.send(item)
-    except Exception as error:  # noqa: BLE001 - any failure is retried, never lost
-        db.session.rollback()
-        item = db.session.get(OutboxItem, claimed.id)
-        if item is None:  # erased meanwhile: nothing left to send
-            db.session.commit()
-            return False
-        detail = str(error) or type(error).__name__
-        if not isinstance(error, delivery.DeliveryError):
-            log.exception("outbox item %s (%s) failed", claimed.id, claimed.kind)
-        _record_failure(item, detail)
-        if kind is not None and kind.outcome is not None:
-            kind.outcome(claimed, getattr(error, "status", None), detail)
-        db.session.commit()
-        return False
-    _acknowledge(claimed.id)
-    if kind.outcome is not None:
-        kind.outcome(claimed, status, "")
-    db.session.commit()
-    return True
-
-
-def run(*, once: bool, batch: int, idle_seconds: float, stop: Callable[[], bool]) -> int:
-    """Deliver due items until ``stop()`` (or, with ``once``, until none is due); how many."""
-    worker = worker_name()
-    delivered = 0
-    batches = 0
-    while not stop():
-        items = claim(worker, batch)
-        batches += 1
-        for item in items:
-            delivered += process(item)
-            if stop():
-                break
-        if not items:
-            if once:
-                break
-            time.sleep(idle_seconds)
-        elif once and batches >= ONCE_MAX_BATCHES:
-            break
-    db.session.remove()
-    return delivered
 
 
 def purge_delivered(before) -> int:

@@ -14,8 +14,8 @@ import hmac
 from flask import current_app
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import CampaignPerson, Person
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import dialect
 from campaign.services.emails import canonical_email

@@ -11,7 +11,6 @@ The person's row is locked first, so a concurrent signature by them either commi
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import (
     Campaign,
     CampaignPerson,
@@ -21,6 +20,7 @@ from campaign.models import (
     Signature,
     Signup,
 )
+from campaign.models.base import db
 from campaign.services import advocacy_integrity, counting, links, people
 
 PERSON_FIELDS = (

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Campaign, CampaignPerson, Counter, Petition, Signature, Signup
+from campaign.models.base import db
 from campaign.services import advocacy_integrity, counters, counting, milestones
 
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, update
 
-from campaign.extensions import db
 from campaign.models import Outreach, Signature, Signup
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import counting, idempotency, outbox
 

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from campaign.extensions import db
+from campaign.models.base import db
 
 UPGRADE_COMMAND = "flask --app wsgi db upgrade"
 

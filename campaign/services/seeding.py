@@ -12,7 +12,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import (
     AdvocacyCampaign,
     Campaign,
@@ -22,6 +21,7 @@ from campaign.models import (
     Prisoner,
     Target,
 )
+from campaign.models.base import db
 
 
 def _upsert_child(model, existing: dict, campaign: Campaign, position: int, item: dict, fields):

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from campaign.extensions import db
 from campaign.models import Campaign, Petition
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     catalog,
@@ -96,7 +96,15 @@ def _refuse_petition(slug: str) -> None:
     raise Conflict(f"The petition {slug!r} is closed to signatures.", slug="petition-closed")
 
 
-def sign(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, commit: bool = True):
+def sign(
+    slug: str,
+    details: dict,
+    ip_hash: str,
+    *,
+    honeypot: bool = False,
+    commit: bool = True,
+    link_base: str | None = None,
+):
     """Record ``details`` as a signature on the petition ``slug``; the receipt.
 
     Unlike other services, this one commits by default: with nothing else in the transaction
@@ -106,6 +114,7 @@ def sign(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, comm
 
     ``honeypot=True`` (the form's trap field was filled) records nothing and answers exactly
     as if it had.
+    ``link_base``: the request's address for a confirmation email's links (``links``).
     """
     if honeypot:
         petition = catalog.open_petition(slug)
@@ -129,16 +138,16 @@ def sign(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, comm
         written = Written(*row) if row is not None else None
     if written is None:
         _refuse_petition(slug)
-    _after_signing(slug, written)
+    _after_signing(slug, written, link_base)
     if commit:
         db.session.commit()
     return {"petition": slug, "goal": written.goal}
 
 
-def _after_signing(slug: str, written: Written) -> None:
+def _after_signing(slug: str, written: Written, link_base: str | None) -> None:
     petition = SimpleNamespace(id=written.petition_id, goal=written.goal)
     if written.pending:
-        confirmation.ask_to_confirm(petition, written.person_id, written.signature_id)
+        confirmation.ask_to_confirm(petition, written.person_id, written.signature_id, link_base)
         return
     if written.signature_id is None and written.earlier_status == counting.PENDING:
         # Confirmation was turned off after this person signed: signing again counts it.

@@ -14,8 +14,8 @@ from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Campaign, Counter, Petition
+from campaign.models.base import db
 from campaign.services import counters, counting, milestones
 from campaign.services.errors import NotFound
 from campaign.services.published import PUBLIC_STATUSES
@@ -113,8 +113,10 @@ def _autocommit() -> None:
 
 
 def cache_control(config) -> str:
-    max_age = config.get("TALLY_MAX_AGE", 5)
-    stale = config.get("TALLY_STALE_WHILE_REVALIDATE", max(30, 6 * max_age))
+    max_age = config["TALLY_MAX_AGE"]
+    stale = config["TALLY_STALE_WHILE_REVALIDATE"]
+    if stale is None:
+        stale = max(30, 6 * max_age)
     return f"public, max-age={max_age}, stale-while-revalidate={stale}"
 
 

@@ -10,8 +10,8 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from campaign.extensions import db
 from campaign.models import ApiToken
+from campaign.models.base import db
 from campaign.models.types import utcnow
 
 SCOPES = ("read", "export", "manage")

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select, update
 
-from campaign.extensions import db
 from campaign.models import Campaign, OutboxItem, Person, Petition, Signature, Signup, Webhook
+from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import delivery, netcheck, outbox, write_cache
 from campaign.services.errors import Invalid, NotFound

@@ -13,8 +13,8 @@ import time
 from flask import current_app
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Webhook
+from campaign.models.base import db
 
 WEBHOOK_SECONDS = 5.0
 

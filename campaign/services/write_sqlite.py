@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, text
 
-from campaign.extensions import db
 from campaign.models import Campaign, Petition, Signature, Signup
+from campaign.models.base import db
 from campaign.models.content import petition_demands
 from campaign.services import counters, counting, dialect, people
 

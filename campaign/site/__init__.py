@@ -3,14 +3,7 @@
 Pages are rendered from the services the public API serializes (through the API's own
 schemas), so a page says what the JSON says. Their scripts (static/site) call the public
 and organizer APIs exactly as a front end on another origin would, at ``SITE_API_BASE``.
+
+The words and languages the site shares with the embed widgets (which the API serves) live
+here too, in ``widget`` and ``widget_advocacy``.
 """
-
-from flask import Flask
-
-
-def register(app: Flask) -> None:
-    from campaign.site import dashboard, pages, web
-
-    app.register_blueprint(web.assets)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(dashboard.bp)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from campaign.services import widget
+from campaign.site import widget
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72

@@ -7,8 +7,7 @@ everyone and may be cached like the others (never indexed).
 
 from flask import Blueprint, render_template
 
-from campaign.services import widget
-from campaign.site import strings, web
+from campaign.site import strings, web, widget
 
 bp = Blueprint("organize", __name__)
 

@@ -11,12 +11,12 @@ from functools import cache
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from werkzeug.exceptions import NotFound
 from werkzeug.http import quote_etag
 
 from campaign.models import Campaign
-from campaign.services import catalog, milestones, widget
-from campaign.site import card, strings, web
+from campaign.services import catalog, milestones
+from campaign.services.errors import NotFound
+from campaign.site import card, strings, web, widget
 from schemas.campaign import CampaignSchema
 from schemas.petition import PetitionSchema
 

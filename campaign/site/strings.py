@@ -1,11 +1,10 @@
 """Every word of the campaign website and the dashboard, in English and Armenian.
 
-The sign form's words are the embed widget's (services/widget.py); these add what the full
+The sign form's words are the embed widget's (site/widget.py); these add what the full
 pages need. ``strings(lang)`` merges both, so a template or script asks one table.
 """
 
-from campaign.services import widget
-from campaign.site import armenian
+from campaign.site import armenian, widget
 
 SITE: dict[str, dict[str, str]] = {
     "en": {

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, make_response, request, send_file
 
 from campaign.errors import abort
-from campaign.services import widget
+from campaign.site import widget
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "site"
 ASSETS = ("site.css", "charts.js", "site.js", "panels.js", "organize.js")

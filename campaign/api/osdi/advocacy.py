@@ -9,7 +9,9 @@ from campaign.api.osdi.blueprint import (
     optional_reader,
     organizer_read,
 )
-from campaign.extensions import db
+from campaign.api.osdi.hal import collection, person_path
+from campaign.api.osdi.hal_advocacy import campaign_doc, campaign_path, outreach_doc
+from campaign.models.base import db
 from campaign.ratelimit import client_address, write_limits
 from campaign.services import people
 from campaign.services.osdi import advocacy
@@ -30,7 +32,11 @@ class AdvocacyCampaigns(MethodView):
     @blp.response(200, OsdiAdvocacyCampaignPageSchema, content_type=HAL_JSON)
     def get(self, args):
         """Every advocacy campaign (letters and calls), drafts included, 25 a page."""
-        return advocacy.campaigns_page(args["page"], args["per_page"], args.get("filter"))
+        filter_text = args.get("filter")
+        result, totals = advocacy.campaigns_page(args["page"], args["per_page"], filter_text)
+        items = [campaign_doc(a, totals[a.id]) for a in result.items]
+        path = "/advocacy_campaigns"
+        return collection("advocacy_campaigns", path, result, items, {"filter": filter_text})
 
 
 @blp.route("/advocacy_campaigns/<slug>")
@@ -40,7 +46,7 @@ class AdvocacyCampaignResource(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug: str):
         """One advocacy campaign with its kept outreach count."""
-        return advocacy.campaign(slug)
+        return campaign_doc(*advocacy.campaign(slug))
 
 
 @blp.route("/advocacy_campaigns/<slug>/outreaches")
@@ -51,7 +57,11 @@ class AdvocacyOutreaches(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug: str):
         """The campaign's counted outreaches (one per person and target), oldest first."""
-        return advocacy.outreaches_page(slug, args["page"], args["per_page"], args.get("filter"))
+        filter_text = args.get("filter")
+        item, result = advocacy.outreaches_page(slug, args["page"], args["per_page"], filter_text)
+        items = [outreach_doc(o, item) for o in result.items]
+        path = f"{campaign_path(item)}/outreaches"
+        return collection("outreaches", path, result, items, {"filter": filter_text})
 
     @write_limits("OUTREACH_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
@@ -74,7 +84,7 @@ class AdvocacyOutreaches(MethodView):
         db.session.commit()
         if not authenticated():
             return {}
-        return advocacy.outreach_doc(found, found.advocacy_campaign)
+        return outreach_doc(found, found.advocacy_campaign)
 
 
 @blp.route("/advocacy_campaigns/<slug>/outreaches/<int:outreach_id>")
@@ -84,7 +94,8 @@ class AdvocacyOutreach(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug: str, outreach_id: int):
         """One counted outreach of the campaign."""
-        return advocacy.outreach(slug, outreach_id)
+        found = advocacy.outreach(slug, outreach_id)
+        return outreach_doc(found, found.advocacy_campaign)
 
 
 @blp.route("/people/<int:person_id>/outreaches")
@@ -95,9 +106,13 @@ class PersonOutreaches(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, person_id: int):
         """The person's counted outreaches in any advocacy campaign, 25 a page."""
-        return advocacy.person_outreaches_page(
-            person_id, args["page"], args["per_page"], args.get("filter")
+        filter_text = args.get("filter")
+        found, result = advocacy.person_outreaches_page(
+            person_id, args["page"], args["per_page"], filter_text
         )
+        items = [outreach_doc(o, o.advocacy_campaign) for o in result.items]
+        path = f"{person_path(found.id)}/outreaches"
+        return collection("outreaches", path, result, items, {"filter": filter_text})
 
 
 @blp.route("/people/<int:person_id>/outreaches/<int:outreach_id>")
@@ -107,4 +122,5 @@ class PersonOutreach(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, person_id: int, outreach_id: int):
         """One of the person's counted outreaches."""
-        return advocacy.outreach("", outreach_id, person_id=person_id)
+        found = advocacy.outreach("", outreach_id, person_id=person_id)
+        return outreach_doc(found, found.advocacy_campaign)

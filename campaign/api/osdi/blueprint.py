@@ -11,10 +11,10 @@ from functools import wraps
 from flask import g, json, request
 from flask_smorest import Blueprint
 
-from campaign.auth import presented_secret, require_scope
+from campaign.api.auth import presented_secret, require_scope
+from campaign.api.osdi.hal import PREFIX
 from campaign.errors import PROBLEM_MEDIA_TYPE, abort
 from campaign.services import tokens
-from campaign.services.osdi.hal import PREFIX
 
 HAL_JSON = "application/hal+json"
 SCHEME_NAME = "osdiApiToken"

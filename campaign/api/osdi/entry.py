@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from campaign.api.osdi.blueprint import HAL_JSON, blp
-from campaign.services.osdi import hal
+from campaign.api.osdi.hal import entry_point
 from schemas.osdi import OsdiEntryPointSchema
 
 
@@ -13,4 +13,4 @@ class EntryPoint(MethodView):
     def get(self):
         """Where an OSDI client starts: links (with curies) to petitions, people and the
         person-signup helper. Public: it holds links, not data."""
-        return hal.entry_point()
+        return entry_point()

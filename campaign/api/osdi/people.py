@@ -9,10 +9,11 @@ from campaign.api.osdi.blueprint import (
     optional_reader,
     organizer_read,
 )
-from campaign.extensions import db
+from campaign.api.osdi.hal import collection, person
+from campaign.models.base import db
 from campaign.ratelimit import client_address, write_limits
 from campaign.services import people as people_service
-from campaign.services.osdi import hal, helpers, reads
+from campaign.services.osdi import helpers, reads
 from schemas.osdi import (
     OsdiListArgsSchema,
     OsdiPeoplePageSchema,
@@ -28,7 +29,9 @@ class People(MethodView):
     @blp.response(200, OsdiPeoplePageSchema, content_type=HAL_JSON)
     def get(self, args):
         """Everyone who has signed, joined or been signed up, 25 a page."""
-        return reads.people_page(args["page"], args["per_page"], args.get("filter"))
+        result = reads.people_page(args["page"], args["per_page"], args.get("filter"))
+        items = [person(p) for p in result.items]
+        return collection("people", "/people", result, items, {"filter": args.get("filter")})
 
     @write_limits("SIGNUP_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
@@ -44,9 +47,9 @@ class People(MethodView):
         sign-up rate limit); with a read token it is the person.
         """
         ip_hash = people_service.hash_address(client_address())
-        person = helpers.signup(body, ip_hash, organizer=authenticated())
+        signed_up = helpers.signup(body, ip_hash, organizer=authenticated())
         db.session.commit()
-        return hal.person(person) if authenticated() else {}
+        return person(signed_up) if authenticated() else {}
 
 
 @blp.route("/people/<int:person_id>")
@@ -56,4 +59,4 @@ class PersonResource(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, person_id: int):
         """One person."""
-        return reads.person(person_id)
+        return person(reads.find_person(person_id))

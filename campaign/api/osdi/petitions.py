@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from campaign.api.osdi.blueprint import HAL_JSON, blp, organizer_read
+from campaign.api.osdi.hal import collection, petition
 from campaign.services.osdi import reads
 from schemas.osdi import OsdiListArgsSchema, OsdiPetitionPageSchema, OsdiPetitionSchema
 
@@ -14,7 +15,9 @@ class Petitions(MethodView):
     @blp.response(200, OsdiPetitionPageSchema, content_type=HAL_JSON)
     def get(self, args):
         """Every petition, drafts included, 25 a page, with its kept signature count."""
-        return reads.petitions_page(args["page"], args["per_page"], args.get("filter"))
+        result, totals = reads.petitions_page(args["page"], args["per_page"], args.get("filter"))
+        items = [petition(p, totals[p.id]) for p in result.items]
+        return collection("petitions", "/petitions", result, items, {"filter": args.get("filter")})
 
 
 @blp.route("/petitions/<slug>")
@@ -24,4 +27,4 @@ class PetitionResource(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug: str):
         """One petition, by the id after the system prefix of its identifier."""
-        return reads.petition(slug)
+        return petition(*reads.petition(slug))

@@ -1,5 +1,6 @@
 """OSDI signatures: per petition and per person, and the record-signature helper."""
 
+from flask import request
 from flask.views import MethodView
 
 from campaign.api.osdi.blueprint import (
@@ -9,9 +10,10 @@ from campaign.api.osdi.blueprint import (
     optional_reader,
     organizer_read,
 )
+from campaign.api.osdi.hal import collection, person_path, petition_path, signature
 from campaign.ratelimit import client_address, write_limits
-from campaign.services import catalog, people
-from campaign.services.osdi import hal, helpers, reads
+from campaign.services import catalog, links, people
+from campaign.services.osdi import helpers, reads
 from schemas.osdi import (
     OsdiListArgsSchema,
     OsdiRecordSignatureSchema,
@@ -28,9 +30,13 @@ class PetitionSignatures(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug: str):
         """The petition's counted signatures, oldest first, 25 a page."""
-        return reads.petition_signatures_page(
-            slug, args["page"], args["per_page"], args.get("filter")
+        filter_text = args.get("filter")
+        item, result = reads.petition_signatures_page(
+            slug, args["page"], args["per_page"], filter_text
         )
+        items = [signature(s, item.slug) for s in result.items]
+        path = f"{petition_path(item)}/signatures"
+        return collection("signatures", path, result, items, {"filter": filter_text})
 
     @write_limits("SIGNATURE_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
@@ -46,10 +52,14 @@ class PetitionSignatures(MethodView):
         under the native signing rate limit); with a read token it is the signature.
         """
         petition = catalog.open_petition(slug)
-        signature = helpers.record_signature(
-            petition, body, people.hash_address(client_address()), organizer=authenticated()
+        recorded = helpers.record_signature(
+            petition,
+            body,
+            people.hash_address(client_address()),
+            organizer=authenticated(),
+            link_base=links.believed_base_url(request.scheme, request.host),
         )
-        return hal.signature(signature, petition.slug) if authenticated() else {}
+        return signature(recorded, petition.slug) if authenticated() else {}
 
 
 @blp.route("/petitions/<slug>/signatures/<int:signature_id>")
@@ -59,7 +69,7 @@ class SignatureResource(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug: str, signature_id: int):
         """One counted signature on the petition."""
-        return reads.signature(slug, signature_id)
+        return signature(reads.signature(slug, signature_id), slug)
 
 
 @blp.route("/people/<int:person_id>/signatures")
@@ -70,6 +80,10 @@ class PersonSignatures(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, person_id: int):
         """The person's counted signatures on any petition, 25 a page."""
-        return reads.person_signatures_page(
-            person_id, args["page"], args["per_page"], args.get("filter")
+        filter_text = args.get("filter")
+        found, result = reads.person_signatures_page(
+            person_id, args["page"], args["per_page"], filter_text
         )
+        items = [signature(s, s.petition.slug) for s in result.items]
+        path = f"{person_path(found.id)}/signatures"
+        return collection("signatures", path, result, items, {"filter": filter_text})

@@ -1,103 +1,18 @@
-"""OSDI advocacy campaigns and outreaches: HAL documents, organizer reads, and the
-record-outreach helper written through the native service (``advocacy.record``).
+"""OSDI advocacy campaigns and outreaches: organizer reads (pages of rows that the API
+layer renders as HAL) and the record-outreach helper, written through the native service
+(``advocacy.record``)."""
 
-An OSDI outreach here is one stored outreach: one person's letter or call to one target,
-so its ``targets`` holds that one target.
-"""
-
-from flask import request
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
-from campaign.models import AdvocacyCampaign, Outreach
+from campaign.models import AdvocacyCampaign, Outreach, Person
+from campaign.models.base import db
 from campaign.services import advocacy, advocacy_counts, counters, people, targeting
 from campaign.services.errors import NotFound
-from campaign.services.osdi import hal, helpers
-from campaign.services.osdi.query import apply_filter, paginate, parse_filter
+from campaign.services.osdi import helpers
+from campaign.services.osdi.query import Page, apply_filter, paginate, parse_filter
 from campaign.services.osdi.reads import find_person
-
-OSDI_TYPES = {"letter": "email", "call": "phone"}
-
-
-def _path(item: AdvocacyCampaign) -> str:
-    return f"/advocacy_campaigns/{item.slug}"
-
-
-def ocdid(state: str, chamber: str, district: int | None) -> str:
-    if not state:
-        return ""
-    base = f"ocd-division/country:us/state:{state.lower()}"
-    return f"{base}/cd:{district}" if chamber == "house" and district else base
-
-
-def _fixed(target) -> dict:
-    return {
-        "name": target.name,
-        "title": target.title,
-        "organization": target.organization,
-        "identifiers": [target.slug],
-    }
-
-
-def campaign_doc(item: AdvocacyCampaign, total: int) -> dict:
-    path = _path(item)
-    return {
-        "identifiers": hal.identifiers(item.slug),
-        "origin_system": hal.PRODUCT_NAME,
-        "created_date": item.created_at,
-        "modified_date": item.updated_at,
-        "name": item.slug,
-        "title": item.title,
-        "description": item.description,
-        "template": item.script if item.type == "call" else item.template,
-        "browser_url": request.url_root.rstrip("/") + f"/api/v1/advocacy-campaigns/{item.slug}",
-        "type": OSDI_TYPES[item.type],
-        "total_outreaches": total,
-        "targets": [_fixed(t) for t in item.targets],
-        "links": {
-            "self": hal.link(path),
-            "osdi:outreaches": hal.link(f"{path}/outreaches"),
-            "osdi:record_outreach_helper": hal.link(f"{path}/outreaches"),
-        },
-    }
-
-
-def outreach_doc(item: Outreach, campaign: AdvocacyCampaign) -> dict:
-    given, _, family = item.target_name.partition(" ")
-    referrer = {"source": item.source}
-    if item.referrer:
-        referrer["url"] = item.referrer
-    return {
-        "identifiers": hal.identifiers(item.id),
-        "origin_system": hal.PRODUCT_NAME,
-        "created_date": item.created_at,
-        "modified_date": item.created_at,
-        "type": OSDI_TYPES[campaign.type],
-        "subject": item.subject,
-        "message": item.message,
-        "duration": item.duration,
-        "targets": [
-            {
-                "given_name": given if item.chamber else "",
-                "family_name": family if item.chamber else "",
-                "name": item.target_name,
-                "title": item.target_title,
-                "organization": {"senate": "U.S. Senate", "house": "U.S. House"}.get(
-                    item.chamber, ""
-                ),
-                "ocdid": ocdid(item.state, item.chamber, item.district),
-                "identifiers": [item.target_id],
-            }
-        ],
-        "action_date": item.created_at,
-        "referrer_data": referrer,
-        "links": {
-            "self": hal.link(f"{_path(campaign)}/outreaches/{item.id}"),
-            "osdi:advocacy_campaign": hal.link(_path(campaign)),
-            "osdi:person": hal.link(hal.person_path(item.person_id)),
-        },
-    }
 
 
 def find(slug: str) -> AdvocacyCampaign:
@@ -111,7 +26,8 @@ def find(slug: str) -> AdvocacyCampaign:
     return found
 
 
-def campaigns_page(page: int, per_page: int, filter_text: str | None) -> dict:
+def campaigns_page(page: int, per_page: int, filter_text: str | None) -> tuple[Page, dict]:
+    """A page of advocacy campaigns, drafts included, and their kept outreach totals."""
     stmt = apply_filter(
         select(AdvocacyCampaign).options(selectinload(AdvocacyCampaign.targets)),
         parse_filter(filter_text),
@@ -121,22 +37,23 @@ def campaigns_page(page: int, per_page: int, filter_text: str | None) -> dict:
         },
     ).order_by(AdvocacyCampaign.id)
     result = paginate(stmt, page, per_page)
-    totals = advocacy_counts.totals([a.id for a in result.items])
-    items = [campaign_doc(a, totals[a.id]) for a in result.items]
-    path = "/advocacy_campaigns"
-    return hal.collection("advocacy_campaigns", path, result, items, {"filter": filter_text})
+    return result, advocacy_counts.totals([a.id for a in result.items])
 
 
-def campaign(slug: str) -> dict:
+def campaign(slug: str) -> tuple[AdvocacyCampaign, int]:
+    """One advocacy campaign and its kept outreach total."""
     item = find(slug)
-    return campaign_doc(item, counters.total(counters.advocacy_subject(item.id)))
+    return item, counters.total(counters.advocacy_subject(item.id))
 
 
 def _columns() -> dict:
     return {"modified_date": Outreach.created_at, "created_date": Outreach.created_at}
 
 
-def outreaches_page(slug: str, page: int, per_page: int, filter_text: str | None) -> dict:
+def outreaches_page(
+    slug: str, page: int, per_page: int, filter_text: str | None
+) -> tuple[AdvocacyCampaign, Page]:
+    """The campaign and a page of its counted outreaches, oldest first."""
     item = find(slug)
     clauses = parse_filter(filter_text)
     stmt = select(Outreach).where(
@@ -144,13 +61,11 @@ def outreaches_page(slug: str, page: int, per_page: int, filter_text: str | None
     )
     stmt = apply_filter(stmt, clauses, _columns()).order_by(Outreach.id)
     total = None if clauses else counters.total(counters.advocacy_subject(item.id))
-    result = paginate(stmt, page, per_page, total)
-    items = [outreach_doc(o, item) for o in result.items]
-    path = f"{_path(item)}/outreaches"
-    return hal.collection("outreaches", path, result, items, {"filter": filter_text})
+    return item, paginate(stmt, page, per_page, total)
 
 
-def outreach(slug: str, outreach_id: int, person_id: int | None = None) -> dict:
+def outreach(slug: str, outreach_id: int, person_id: int | None = None) -> Outreach:
+    """One counted outreach, of the campaign ``slug`` (any when "") and of ``person_id``."""
     item = find(slug) if slug else None
     stmt = select(Outreach).where(Outreach.id == outreach_id, Outreach.status == "counted")
     if item is not None:
@@ -160,12 +75,13 @@ def outreach(slug: str, outreach_id: int, person_id: int | None = None) -> dict:
     found = db.session.scalar(stmt)
     if found is None:
         raise NotFound(f"No outreach has the id {outreach_id!r} here.", slug="not-found")
-    return outreach_doc(found, item or found.advocacy_campaign)
+    return found
 
 
 def person_outreaches_page(
     person_id: int, page: int, per_page: int, filter_text: str | None
-) -> dict:
+) -> tuple[Person, Page]:
+    """The person and a page of their counted outreaches in any advocacy campaign."""
     found = find_person(person_id)
     stmt = (
         select(Outreach)
@@ -173,16 +89,13 @@ def person_outreaches_page(
         .where(Outreach.person_id == found.id, Outreach.status == "counted")
     )
     stmt = apply_filter(stmt, parse_filter(filter_text), _columns()).order_by(Outreach.id)
-    result = paginate(stmt, page, per_page)
-    items = [outreach_doc(o, o.advocacy_campaign) for o in result.items]
-    path = f"{hal.person_path(found.id)}/outreaches"
-    return hal.collection("outreaches", path, result, items, {"filter": filter_text})
+    return found, paginate(stmt, page, per_page)
 
 
 def _target_ids(item: AdvocacyCampaign, details: dict, wanted: list[dict]) -> list[str]:
     """Offered target ids the OSDI target objects name, by identifier or family name."""
     offered = targeting.lookup(item, details.get("postal_code") or "", details.get("country"))
-    prefix = hal.system() + ":"
+    prefix = current_app.config["OSDI_SYSTEM_NAME"] + ":"
     ids = []
     for target in wanted:
         names = {i.removeprefix(prefix) for i in target.get("identifiers") or []}

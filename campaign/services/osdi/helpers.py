@@ -13,8 +13,8 @@ Tags (``add_tags``) are accepted and ignored; this system keeps no tags.
 
 from sqlalchemy import select
 
-from campaign.extensions import db
 from campaign.models import Campaign, Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import catalog, people, published, signing
 from campaign.services.errors import Malformed
 
@@ -57,11 +57,17 @@ def _find_person(email: str) -> Person | None:
 
 
 def record_signature(
-    petition: Petition, body: dict, ip_hash: str, *, organizer: bool = False
+    petition: Petition,
+    body: dict,
+    ip_hash: str,
+    *,
+    organizer: bool = False,
+    link_base: str | None = None,
 ) -> Signature:
     """Sign ``petition`` for the person in ``body`` and return their signature on it.
 
     ``organizer``: the request carries an organizer token, so the person may be updated.
+    ``link_base``: the request's address for a confirmation email's links (``links``).
     """
     details = person_details(body["person"])
     if organizer:
@@ -73,7 +79,7 @@ def record_signature(
         details["source"] = referrer_data["source"]
     if referrer_data.get("url"):
         details["referrer"] = referrer_data["url"]
-    signing.sign(petition.slug, details, ip_hash)
+    signing.sign(petition.slug, details, ip_hash, link_base=link_base)
     return db.session.scalar(
         select(Signature)
         .join(Person, Signature.person_id == Person.id)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 
-from campaign.extensions import db
+from campaign.models.base import db
 from campaign.services.errors import Malformed
 
 MAX_PER_PAGE = 25

@@ -1,5 +1,7 @@
 """What an organizer's OSDI client reads: petitions, their signatures, people.
 
+Each read returns rows (and kept totals); the API layer renders them as HAL documents.
+
 Pages are ordered by id, so a client paging while people keep signing sees new rows appear
 at the end rather than shifting earlier pages.
 """
@@ -7,12 +9,11 @@ at the end rather than shifting earlier pages.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Person, Petition, Signature
+from campaign.models.base import db
 from campaign.services import catalog, counters, counting
 from campaign.services.errors import NotFound
-from campaign.services.osdi import hal
-from campaign.services.osdi.query import apply_filter, paginate, parse_filter
+from campaign.services.osdi.query import Page, apply_filter, paginate, parse_filter
 
 COUNTED = counting.COUNTED
 
@@ -26,7 +27,8 @@ def _totals(petitions: list[Petition]) -> dict[int, int]:
     return {p.id: counts[counters.petition_subject(p.id)] for p in petitions}
 
 
-def petitions_page(page: int, per_page: int, filter_text: str | None) -> dict:
+def petitions_page(page: int, per_page: int, filter_text: str | None) -> tuple[Page, dict]:
+    """A page of petitions, drafts included, and their kept signature totals."""
     stmt = select(Petition).options(selectinload(Petition.targets), selectinload(Petition.campaign))
     stmt = apply_filter(
         stmt,
@@ -34,21 +36,23 @@ def petitions_page(page: int, per_page: int, filter_text: str | None) -> dict:
         {"modified_date": Petition.updated_at, "created_date": Petition.created_at},
     ).order_by(Petition.id)
     result = paginate(stmt, page, per_page)
-    totals = _totals(result.items)
-    items = [hal.petition(p, totals[p.id]) for p in result.items]
-    return hal.collection("petitions", "/petitions", result, items, {"filter": filter_text})
+    return result, _totals(result.items)
 
 
-def petition(slug: str) -> dict:
+def petition(slug: str) -> tuple[Petition, int]:
+    """One petition, drafts included, and its kept signature total."""
     item = catalog.find_petition(slug, drafts=True)
-    return hal.petition(item, counters.total(counters.petition_subject(item.id)))
+    return item, counters.total(counters.petition_subject(item.id))
 
 
 def _signature_columns() -> dict:
     return {"modified_date": Signature.counted_at, "created_date": Signature.created_at}
 
 
-def petition_signatures_page(slug: str, page: int, per_page: int, filter_text: str | None) -> dict:
+def petition_signatures_page(
+    slug: str, page: int, per_page: int, filter_text: str | None
+) -> tuple[Petition, Page]:
+    """The petition and a page of its counted signatures, oldest first."""
     item = catalog.find_petition(slug, drafts=True)
     clauses = parse_filter(filter_text)
     stmt = (
@@ -59,13 +63,11 @@ def petition_signatures_page(slug: str, page: int, per_page: int, filter_text: s
     stmt = apply_filter(stmt, clauses, _signature_columns()).order_by(Signature.id)
     # Unfiltered, the number of counted signatures is the petition's kept count.
     total = None if clauses else counters.total(counters.petition_subject(item.id))
-    result = paginate(stmt, page, per_page, total)
-    items = [hal.signature(s, item.slug) for s in result.items]
-    path = f"{hal.petition_path(item)}/signatures"
-    return hal.collection("signatures", path, result, items, {"filter": filter_text})
+    return item, paginate(stmt, page, per_page, total)
 
 
-def signature(slug: str, signature_id: int) -> dict:
+def signature(slug: str, signature_id: int) -> Signature:
+    """One counted signature on the petition ``slug``."""
     item = catalog.find_petition(slug, drafts=True)
     found = db.session.scalar(
         select(Signature).where(
@@ -76,7 +78,7 @@ def signature(slug: str, signature_id: int) -> dict:
     )
     if found is None:
         _not_found("signature on this petition", signature_id)
-    return hal.signature(found, item.slug)
+    return found
 
 
 def find_person(person_id: int) -> Person:
@@ -86,24 +88,19 @@ def find_person(person_id: int) -> Person:
     return person
 
 
-def people_page(page: int, per_page: int, filter_text: str | None) -> dict:
+def people_page(page: int, per_page: int, filter_text: str | None) -> Page:
     stmt = apply_filter(
         select(Person),
         parse_filter(filter_text),
         {"modified_date": Person.updated_at, "created_date": Person.created_at},
     ).order_by(Person.id)
-    result = paginate(stmt, page, per_page)
-    items = [hal.person(p) for p in result.items]
-    return hal.collection("people", "/people", result, items, {"filter": filter_text})
-
-
-def person(person_id: int) -> dict:
-    return hal.person(find_person(person_id))
+    return paginate(stmt, page, per_page)
 
 
 def person_signatures_page(
     person_id: int, page: int, per_page: int, filter_text: str | None
-) -> dict:
+) -> tuple[Person, Page]:
+    """The person and a page of their counted signatures on any petition."""
     found = find_person(person_id)
     stmt = (
         select(Signature)
@@ -111,7 +108,4 @@ def person_signatures_page(
         .where(Signature.person_id == found.id, Signature.status == COUNTED)
     )
     stmt = apply_filter(stmt, parse_filter(filter_text), _signature_columns())
-    result = paginate(stmt.order_by(Signature.id), page, per_page)
-    items = [hal.signature(s, s.petition.slug) for s in result.items]
-    path = f"{hal.person_path(found.id)}/signatures"
-    return hal.collection("signatures", path, result, items, {"filter": filter_text})
+    return found, paginate(stmt.order_by(Signature.id), page, per_page)

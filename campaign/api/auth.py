@@ -23,6 +23,12 @@ def presented_secret() -> str:
     return request.headers.get("OSDI-API-Token", "").strip()
 
 
+def carries_live_token() -> bool:
+    """Whether the request carries a live organizer token (looked up only when one is sent)."""
+    secret = presented_secret()
+    return bool(secret) and tokens.authenticate(secret) is not None
+
+
 def optional_scope(scope: str) -> bool:
     """Whether the request carries a live token with ``scope``; for reads that show more to
     organizers. A token that is sent but not valid is a 401, as on organizer routes."""

@@ -1,8 +1,8 @@
 """OSDI resources as HAL documents: identifiers, absolute links, and collection pages.
 
-Each function returns plain data that ``schemas.osdi`` serialises: the same dictionaries
-whatever path reached them, so a signature read from a petition's list, from a person's
-list or as a helper's answer looks the same.
+The services hand over rows; each function here returns plain data that ``schemas.osdi``
+serialises: the same dictionaries whatever path reached them, so a signature read from a
+petition's list, from a person's list or as a helper's answer looks the same.
 """
 
 from urllib.parse import urlencode
@@ -39,6 +39,11 @@ def url(path: str = "", **query) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
+def browser_url(path: str) -> str:
+    """An absolute URL of this server outside the OSDI root (a native page or the docs)."""
+    return request.url_root.rstrip("/") + path
+
+
 def link(path: str, title: str | None = None) -> dict:
     return {"href": url(path), "title": title} if title else {"href": url(path)}
 
@@ -69,7 +74,7 @@ def entry_point() -> dict:
             "osdi:advocacy_campaigns": link(
                 "/advocacy_campaigns", "The collection of advocacy campaigns in the system"
             ),
-            "docs": {"href": request.url_root.rstrip("/") + "/docs", "title": "Documentation"},
+            "docs": {"href": browser_url("/docs"), "title": "Documentation"},
         },
     }
 
@@ -85,7 +90,7 @@ def petition(item: Petition, total_signatures: int) -> dict:
         "title": item.title,
         "description": item.campaign.summary,
         "petition_text": item.text,
-        "browser_url": request.url_root.rstrip("/") + f"/api/v1/petitions/{item.slug}",
+        "browser_url": browser_url(f"/api/v1/petitions/{item.slug}"),
         "total_signatures": total_signatures,
         "target": [{"name": _target_name(t)} for t in item.targets],
         "links": {

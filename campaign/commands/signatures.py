@@ -1,7 +1,6 @@
-"""Commands for counts: ``tallies check [--fix]`` and ``signatures load`` (CSV or fake)."""
+"""``flask signatures load``: add signatures in bulk from a paper-form CSV or as fake signers."""
 
 import csv
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,55 +10,14 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.extensions import db
 from campaign.models import Petition
+from campaign.models.base import db
 from campaign.services import bulkload, reconcile
+from schemas.actions import SignatureInputSchema
 
-tallies_group = AppGroup("tallies", help="Counts kept as data: check them against the rows.")
 signatures_group = AppGroup("signatures", help="Signatures in bulk: paper CSVs, test data.")
 
 SHOWN_ERRORS = 20
-
-
-def _describe(report: reconcile.Report, drift: reconcile.Drift) -> str:
-    what = report.labels.get(drift.subject, drift.subject)
-    key = f" {drift.key}" if drift.key else ""
-    return (
-        f"  {what}: {drift.dimension}{key}: counters {drift.counted}, rows {drift.actual}"
-        f" ({drift.delta:+d})"
-    )
-
-
-@tallies_group.command("check")
-@click.option("--fix", is_flag=True, help="Repair drift by writing corrective counter rows.")
-@click.option("--campaign", "campaigns", multiple=True, help="Only this campaign (repeatable).")
-def check_command(fix: bool, campaigns: tuple[str, ...]) -> None:
-    """Recompute every counter from the rows and report drift; exit 1 on drift unless --fix."""
-    # A repair holds the lock from its check to its commit, so two never add one drift twice.
-    with reconcile.exclusive() if fix else nullcontext():
-        report = reconcile.check(list(campaigns) or None)
-        known = {
-            label.split(" ", 1)[1] for label in report.labels.values() if label.startswith("c")
-        }
-        unknown = sorted(set(campaigns) - known)
-        if unknown:
-            raise click.ClickException(f"no campaign has the slug {', '.join(unknown)}")
-        for drift in report.drifts:
-            click.echo(_describe(report, drift))
-        for slug, thresholds in report.missing_milestones.items():
-            click.echo(f"  petition {slug}: milestone not recorded: {thresholds}")
-        if report.clean:
-            click.echo(f"{report.checked} counts checked: no drift")
-            return
-        summary = (
-            f"{report.checked} counts checked: {len(report.drifts)} drifted,"
-            f" {sum(len(t) for t in report.missing_milestones.values())} milestones missing"
-        )
-        if not fix:
-            click.echo(summary + " (run with --fix to repair)")
-            raise SystemExit(1)
-        reconcile.fix(report)
-        click.echo(summary + ": repaired")
 
 
 def _petition(slug: str) -> Petition:
@@ -85,8 +43,6 @@ def _signed_at(raw: str) -> datetime:
 
 def read_csv(path: Path, errors: list[str]):
     """Validated rows of a paper-signature CSV; bad lines are appended to ``errors``."""
-    from schemas.actions import SignatureInputSchema
-
     schema = SignatureInputSchema()
     allowed = set(schema.fields) - {"website"} | {"signed_at"}
     with path.open(newline="", encoding="utf-8-sig") as fh:

@@ -1,7 +1,7 @@
 """The advocacy widget's words in English and Armenian (the petition widget's field labels
 and error messages are reused from ``widget``)."""
 
-from campaign.services import widget
+from campaign.site import widget
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {

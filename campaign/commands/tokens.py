@@ -1,32 +1,9 @@
-"""Flask commands for operators: seed the letter's campaign, and one group per feature."""
-
-from pathlib import Path
+"""``flask tokens``: create, list and revoke organizer API tokens."""
 
 import click
-from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
-from campaign import seed
-from campaign.extensions import db
-from campaign.services import seeding, tokens
-
-
-@click.command("seed")
-@click.option(
-    "--file",
-    "files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A campaign JSON file; default: every campaign shipped in campaign/seed.",
-)
-@with_appcontext
-def seed_command(files: tuple[Path, ...]) -> None:
-    """Load campaigns from seed data. Safe to run again: rows are updated, not doubled."""
-    for path in files or seed.campaign_files():
-        campaign = seeding.load_campaign(seed.read(path))
-        db.session.commit()
-        click.echo(f"seeded {campaign.slug}: {len(campaign.petitions)} petitions")
-
+from campaign.services import tokens
 
 tokens_group = AppGroup("tokens", help="Organizer API tokens: create, list, revoke.")
 
@@ -86,19 +63,3 @@ def tokens_revoke(name: str) -> None:
     except tokens.TokenError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"revoked token {token.name!r} at {_when(token.revoked_at)}")
-
-
-def register(app: Flask) -> None:
-    from campaign.tally_commands import signatures_group, tallies_group
-
-    app.cli.add_command(tokens_group)
-    app.cli.add_command(seed_command)
-    from campaign.outbox_commands import COMMANDS as outbox_commands
-
-    for command in outbox_commands:
-        app.cli.add_command(command)
-    app.cli.add_command(tallies_group)
-    app.cli.add_command(signatures_group)
-    from campaign.commands.targets import targets_group
-
-    app.cli.add_command(targets_group)

@@ -1,0 +1,20 @@
+"""``flask retention purge``: delete what is kept no longer than needed."""
+
+import click
+from flask.cli import AppGroup
+
+from campaign.services import retention
+
+retention_group = AppGroup("retention", help="Delete what is kept no longer than needed.")
+
+
+@retention_group.command("purge")
+def retention_purge() -> None:
+    """Purge old pending signatures, blank old hashed addresses, drop delivered outbox rows
+    and idempotency keys past their 24 hours."""
+    result = retention.purge()
+    click.echo(
+        f"purged {result['pending_signatures']} pending signatures, blanked "
+        f"{result['ip_hashes']} hashed addresses, deleted {result['outbox']} delivered messages "
+        f"and {result['idempotency_keys']} expired idempotency keys"
+    )
