@@ -163,7 +163,7 @@ def _insert(advocacy: AdvocacyCampaign, person_id: int, targets, details: dict, 
     common = {
         "advocacy_campaign_id": advocacy.id,
         "person_id": person_id,
-        "status": "counted",
+        "status": counting.COUNTED,
         "given_name": details.get("given_name") or "",
         "family_name": details.get("family_name") or "",
         "postal_code": details.get("postal_code") or "",
