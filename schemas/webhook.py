@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-EVENTS = ["signature.counted", "signup.created", "outreach.created"]
+from campaign.models.outbox import WEBHOOK_EVENTS
 
 
 class WebhookInputSchema(ma.Schema):
@@ -14,9 +14,9 @@ class WebhookInputSchema(ma.Schema):
         metadata={"description": "https:// URL the events are POSTed to"},
     )
     events = ma.fields.List(
-        ma.fields.String(validate=ma.validate.OneOf(EVENTS)),
+        ma.fields.String(validate=ma.validate.OneOf(WEBHOOK_EVENTS)),
         required=True,
-        validate=ma.validate.Length(min=1, max=len(EVENTS)),
+        validate=ma.validate.Length(min=1, max=len(WEBHOOK_EVENTS)),
     )
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
 

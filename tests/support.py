@@ -1,7 +1,7 @@
 """Helpers shared by the tests: organizer tokens, a signer's body, signing through the service,
 row counts, and counter rows checked against the rows they stand for."""
 
-from collections import Counter as Tally
+from collections import Counter as Counts
 from datetime import datetime, timedelta
 from itertools import count
 
@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from campaign.models import CampaignPerson, Counter, Person, Petition, Signature, Signup
 from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.services import counters, signing, tokens
+from campaign.services import counters, counting, signing, tokens
 from campaign.services.catalog import find_petition, open_campaign
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
@@ -145,9 +145,9 @@ def counter_state() -> dict:
 
 def counts_from_rows() -> dict:
     """What the counters must hold, recomputed from the rows they stand for."""
-    truth: Tally = Tally()
+    truth: Counts = Counts()
     for signature in db.session.scalars(select(Signature).where(Signature.status == "counted")):
-        for key in signing.signature_keys(signature.petition, signature):
+        for key in counting.signature_keys(signature.petition, signature):
             truth[key] += 1
     for signup in db.session.scalars(select(Signup)):
         truth[(counters.campaign_subject(signup.campaign_id), "signups", "")] += 1

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from campaign.models import OutboxItem
 from campaign.models.base import db
+from campaign.models.outbox import OUTBOX_KINDS
 from campaign.models.types import utcnow
-from campaign.services import outbox, webhooks
+from campaign.services import delivery, outbox, webhooks
 from tests.delivery import body, run_worker
 from tests.support import ALL_DEMANDS, ago, require_confirmation, set_rows, signer
 
@@ -179,3 +180,9 @@ def test_a_worker_killed_mid_batch_delivers_nothing_twice_and_drops_nothing(
         "person0@example.org",
         "person1@example.org",
     ]
+
+
+def test_an_app_knows_every_kind_of_message_it_queues(app):
+    # Each kind's module registers its sender when imported; the app imports them all, so a
+    # worker started from it can send whatever the requests queued.
+    assert set(delivery.KINDS) == set(OUTBOX_KINDS) == {"confirmation", "letter", "webhook"}

@@ -81,8 +81,7 @@ class Outreaches(MethodView):
                 found,
                 details,
                 people.hash_address(client_address()),
-                count=not honeypot_filled(details),
-                commit=False,
+                honeypot=honeypot_filled(details),
             )
 
         return idempotency.run_once(

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from campaign.api.security import organizer
 from campaign.errors import abort
-from campaign.services import admin, confirmation, privacy
+from campaign.services import catalog, confirmation, privacy
 from schemas.privacy import (
     ConfirmationCountsSchema,
     ConfirmationSettingSchema,
@@ -76,7 +76,7 @@ class PetitionConfirmation(MethodView):
     def get(self, slug: str):
         """Whether signatures need email confirmation; confirmed and pending counts (scope:
         read)."""
-        return confirmation.counts(admin.find_petition(slug))
+        return confirmation.settings_and_counts(catalog.find_petition(slug, drafts=True))
 
     @organizer(blp, "manage")
     @blp.arguments(ConfirmationSettingSchema)
@@ -86,4 +86,6 @@ class PetitionConfirmation(MethodView):
         """Turn email confirmation on or off. On: new signatures wait for confirmation, counted
         ones stay counted. Off: new signatures count at once; pending ones count when
         confirmed or signed again (scope: manage)."""
-        return confirmation.set_required(admin.find_petition(slug), args["requires_confirmation"])
+        return confirmation.set_required(
+            catalog.find_petition(slug, drafts=True), args["requires_confirmation"]
+        )

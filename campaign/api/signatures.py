@@ -47,7 +47,7 @@ class Signatures(MethodView):
                 slug,
                 details,
                 people.hash_address(client_address()),
-                count=not honeypot_filled(details),
+                honeypot=honeypot_filled(details),
                 commit=key is None,
                 link_base=links.believed_base_url(request.scheme, request.host),
             )

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from campaign.api.security import organizer
-from campaign.services import admin, exports
+from campaign.services import admin, catalog, exports
 from schemas.organizer import (
     PageArgsSchema,
     SignatureCsvArgsSchema,
@@ -41,7 +41,7 @@ class PetitionSigners(MethodView):
     @blp.response(200, SignerPageSchema)
     def get(self, slug: str, **args):
         """A page of the petition's signers in the order they signed (scope: read)."""
-        return exports.signature_page(admin.find_petition(slug), **args)
+        return exports.signature_page(catalog.find_petition(slug, drafts=True), **args)
 
 
 @blp.route("/petitions/<slug>/signatures.csv")
@@ -51,7 +51,7 @@ class PetitionSignersCsv(MethodView):
     @blp.response(200, CSV_DOC, content_type="text/csv")
     def get(self, slug: str, **args):
         """Every signer of the petition as a streamed CSV file (scope: export)."""
-        petition = admin.find_petition(slug)
+        petition = catalog.find_petition(slug, drafts=True)
         return csv_response(exports.signatures_csv(petition, **args), f"{slug}-signatures.csv")
 
 

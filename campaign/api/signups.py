@@ -47,7 +47,7 @@ class Signups(MethodView):
                 slug,
                 details,
                 people.hash_address(client_address()),
-                count=not honeypot_filled(details),
+                honeypot=honeypot_filled(details),
                 commit=key is None,
             )
 

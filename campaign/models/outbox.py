@@ -16,6 +16,8 @@ from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
 OUTBOX_KINDS = ("confirmation", "webhook", "letter")
+# The events an organizer's webhook may ask for.
+WEBHOOK_EVENTS = ("signature.counted", "signup.created", "outreach.created")
 
 
 class OutboxItem(db.Model):

@@ -11,7 +11,6 @@ transaction, in one sorted counter statement. A person leaves the campaign's
 locks the same row, see people.join_campaign) is seen or waits.
 """
 
-from collections import Counter as Tally
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -28,7 +27,7 @@ from campaign.models import (
     Signup,
 )
 from campaign.models.base import db
-from campaign.services import counters, people, signature_counts
+from campaign.services import catalog, counters, counting, people
 from campaign.services.errors import Invalid, NotFound
 
 # Bound parameter lists stay well under SQLite's limit.
@@ -49,18 +48,8 @@ def find_campaign(slug: str) -> Campaign:
     return campaign
 
 
-def find_petition(slug: str) -> Petition:
-    petition = db.session.scalar(
-        select(Petition).options(selectinload(Petition.demands)).where(Petition.slug == slug)
-    )
-    if petition is None:
-        raise NotFound(f"No petition has the slug {slug!r}.", slug="not-found")
-    return petition
-
-
 def _petition_count(petition: Petition) -> int:
-    subject = counters.petition_subject(petition.id)
-    return counters.totals([subject])[subject]
+    return counters.total(counters.petition_subject(petition.id))
 
 
 def _attach_counts(campaign: Campaign) -> Campaign:
@@ -68,8 +57,8 @@ def _attach_counts(campaign: Campaign) -> Campaign:
     for subject, count in counters.totals(subjects).items():
         subjects[subject].signature_count = count
     subject = counters.campaign_subject(campaign.id)
-    campaign.signature_count = counters.totals([subject], "signatures")[subject]
-    campaign.signup_count = counters.totals([subject], "signups")[subject]
+    campaign.signature_count = counters.total(subject, counting.SIGNATURES)
+    campaign.signup_count = counters.total(subject, counting.SIGNUPS)
     return campaign
 
 
@@ -86,7 +75,7 @@ def edit_campaign(slug: str, changes: dict) -> Campaign:
 
 
 def edit_petition(slug: str, changes: dict) -> Petition:
-    petition = find_petition(slug)
+    petition = catalog.find_petition(slug, drafts=True)
     _apply(petition, changes)
     db.session.commit()
     petition.signature_count = _petition_count(petition)
@@ -133,7 +122,7 @@ def _leave_campaign(campaign_id: int, person_ids: set[int]) -> int:
         signed = select(Signature.person_id).join(Petition, Petition.id == Signature.petition_id)
         signed = signed.where(
             Petition.campaign_id == campaign_id,
-            Signature.status == "counted",
+            Signature.status == counting.COUNTED,
             Signature.person_id.in_(members),
         )
         joined = select(Signup.person_id).where(
@@ -158,38 +147,27 @@ def _invalidate(petition: Petition, conditions: list) -> int:
     # Rows are locked in id order, so two bulk invalidations cannot deadlock each other.
     matching = (
         select(table.c.id)
-        .where(table.c.petition_id == petition.id, table.c.status == "counted", *conditions)
+        .where(table.c.petition_id == petition.id, table.c.status == counting.COUNTED, *conditions)
         .order_by(table.c.id)
         .with_for_update()
     )
     returned = db.session.execute(
         update(table)
-        .where(table.c.id.in_(matching), table.c.status == "counted")
-        .values(status="invalidated")
-        .returning(
-            table.c.person_id,
-            table.c.country,
-            table.c.region,
-            table.c.source,
-            table.c.counted_at,
-            table.c.created_at,
-        )
+        .where(table.c.id.in_(matching), table.c.status == counting.COUNTED)
+        .values(status=counting.INVALIDATED)
+        .returning(*counting.SIGNATURE_RETURNING)
     ).all()
-    deltas: Tally = Tally()
-    for row in returned:
-        for key in signature_counts.stored_signature_keys(petition, row):
-            deltas[key] -= 1
+    # RETURNING gives the new status; every row was counted before.
+    counting.take_out_signatures(returned, {petition.id: petition}, was=counting.COUNTED)
     if returned:
         left = _leave_campaign(petition.campaign_id, {row.person_id for row in returned})
-        if left:
-            deltas[(counters.campaign_subject(petition.campaign_id), "people", "")] -= left
-        counters.add_deltas(deltas)
+        counting.take_out_people([petition.campaign_id] * left)
     db.session.commit()
     return len(returned)
 
 
 def invalidate_signature(petition_slug: str, signature_id: int) -> dict:
-    petition = find_petition(petition_slug)
+    petition = catalog.find_petition(petition_slug, drafts=True)
     exists = db.session.scalar(
         select(Signature.id).where(
             Signature.id == signature_id, Signature.petition_id == petition.id
@@ -221,7 +199,7 @@ def invalidate_matching(
 ) -> dict:
     """Invalidate the petition's counted signatures matching every filter given; with
     ``dry_run`` only count them (the dashboard's preview)."""
-    petition = find_petition(petition_slug)
+    petition = catalog.find_petition(petition_slug, drafts=True)
     columns = Signature.__table__.c
     conditions = []
     if email_domain:
@@ -241,7 +219,9 @@ def invalidate_matching(
         matching = db.session.scalar(
             select(func.count())
             .select_from(Signature.__table__)
-            .where(columns.petition_id == petition.id, columns.status == "counted", *conditions)
+            .where(
+                columns.petition_id == petition.id, columns.status == counting.COUNTED, *conditions
+            )
         )
         return {
             "invalidated": 0,

@@ -18,14 +18,15 @@ from campaign.models.types import utcnow
 from campaign.services import (
     advocacy_counts,
     advocacy_events,
+    counters,
+    counting,
     dialect,
     outbox,
     people,
     targeting,
 )
 from campaign.services.errors import Conflict, Invalid, NotFound
-
-PUBLIC_STATUSES = ("active", "closed")
+from campaign.services.published import PUBLIC_STATUSES
 
 
 def _query():
@@ -55,7 +56,7 @@ def public_advocacy(slug: str) -> AdvocacyCampaign:
 
 
 def with_total(advocacy: AdvocacyCampaign) -> AdvocacyCampaign:
-    advocacy.total_outreaches = advocacy_counts.totals([advocacy.id])[advocacy.id]
+    advocacy.total_outreaches = counters.total(counters.advocacy_subject(advocacy.id))
     return advocacy
 
 
@@ -162,7 +163,7 @@ def _insert(advocacy: AdvocacyCampaign, person_id: int, targets, details: dict, 
     common = {
         "advocacy_campaign_id": advocacy.id,
         "person_id": person_id,
-        "status": "counted",
+        "status": counting.COUNTED,
         "given_name": details.get("given_name") or "",
         "family_name": details.get("family_name") or "",
         "postal_code": details.get("postal_code") or "",
@@ -217,20 +218,20 @@ def record(
     details: dict,
     ip_hash: str,
     *,
-    count: bool = True,
-    commit: bool = True,
+    honeypot: bool = False,
 ) -> dict:
-    """Record one outreach per chosen target for the person in ``details`` and commit.
+    """Record one outreach per chosen target for the person in ``details``; the caller
+    commits (the view, with its idempotency record).
 
-    ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had;
-    ``commit=False`` leaves the transaction open for an idempotency record (see signing).
+    ``honeypot=True`` (the trap field was filled) records nothing and answers exactly as if
+    it had.
     """
     targets = choose_targets(advocacy, details)
     if advocacy.targeting != "fixed":
         # The ZIP as the lookup read it (ZIP+4 folded to five digits) is what is kept.
         zip5 = targeting.ZIP_PATTERN.fullmatch(details["postal_code"].strip()).group(1)
         details = {**details, "postal_code": zip5, "country": "US"}
-    if count:
+    if not honeypot:
         person_id = people.insert_or_find(details)
         now = utcnow()
         # One statement for every target: the ones this person had not reached get a row.
@@ -239,7 +240,7 @@ def record(
         for outreach_id, target in reached:
             if target["email"]:
                 outbox.enqueue(
-                    "letter",
+                    advocacy_events.LETTER,
                     {
                         "to": target["email"],
                         "subject": advocacy.subject,
@@ -250,14 +251,12 @@ def record(
                 )
         if reached:
             new_participant = join(advocacy.id, person_id)
-            advocacy_counts.count(
-                advocacy,
+            counting.count_outreaches_in(
+                advocacy.id,
                 [t for _, t in reached],
                 details.get("postal_code") or "",
                 now,
                 new_participant,
             )
             advocacy_events.outreach_created(advocacy, [i for i, _ in reached], person_id)
-    if commit:
-        db.session.commit()
     return _answer(advocacy, targets, details)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import AdvocacyCampaign, AdvocacyTarget, Outreach
 from campaign.models.base import db
-from campaign.services import admin, advocacy, advocacy_counts, counters, exports
+from campaign.services import admin, advocacy, counters, exports
 from campaign.services.errors import Conflict, Invalid, NotFound
 
 TARGET_FIELDS = ("name", "title", "organization", "email", "phone", "contact_form")
@@ -120,7 +120,7 @@ def _labels(row: AdvocacyCampaign) -> dict[str, dict]:
 def report(slug: str) -> dict:
     """Per target, the counted letters and calls, in all and by ZIP (from the counters)."""
     row = find(slug)
-    s = advocacy_counts.subject(row.id)
+    s = counters.advocacy_subject(row.id)
     by_target = counters.breakdown(s, "target")
     by_zip: dict[str, list[dict]] = {}
     for key, n in sorted(counters.breakdown(s, "zip").items()):

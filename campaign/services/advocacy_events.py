@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from campaign.models import AdvocacyCampaign, OutboxItem, Outreach, Person
 from campaign.models.base import db
-from campaign.services import mailer, webhooks
+from campaign.services import delivery, mailer, webhooks
 
 EVENT = "outreach.created"
+# The outbox kind of a letter to a fixed target.
+LETTER = "letter"
 
 
 def outreach_created(advocacy: AdvocacyCampaign, outreach_ids: list[int], person_id: int):
@@ -82,3 +84,6 @@ def send_letter(item: OutboxItem) -> None:
     message["Message-ID"] = f"<{item.idempotency_key}@{sender.rpartition('@')[2] or 'localhost'}>"
     message.set_content(payload["body"])
     mailer.send(message)
+
+
+delivery.register(LETTER, send_letter)

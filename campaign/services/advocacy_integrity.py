@@ -1,40 +1,23 @@
 """Keeping outreach counts true to the rows: invalidation by organizers, erasure of a
 person, and what reconciliation (``flask tallies check``) expects the counters to hold.
 
-Taking an outreach out of the counts takes out exactly the keys ``outreach_keys`` gave it,
-from the row's own target, state, ZIP and time; a person stops being a participant when
-their last counted outreach in the advocacy campaign goes.
+Taking an outreach out of the counts takes out exactly the keys ``counting.outreach_keys``
+gave it, from the row's own target, state, ZIP and time; a person stops being a participant
+when their last counted outreach in the advocacy campaign goes.
 """
 
-from collections import Counter as Tally
+from collections import Counter as Counts
 from datetime import UTC
 
 from sqlalchemy import delete, func, select, update
 
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Counter, Outreach
 from campaign.models.base import db
-from campaign.services import advocacy_counts, counters
+from campaign.services import counters, counting
 from campaign.services.errors import NotFound
 
-RETURNED = (
-    Outreach.advocacy_campaign_id,
-    Outreach.person_id,
-    Outreach.target_id,
-    Outreach.state,
-    Outreach.postal_code,
-    Outreach.created_at,
-)
 
-
-def _take_out(removed, deltas: Tally) -> None:
-    for row in removed:
-        for key in advocacy_counts.outreach_keys(
-            row.advocacy_campaign_id, row.target_id, row.state, row.postal_code, row.created_at
-        ):
-            deltas[key] -= 1
-
-
-def _drop_participants(pairs: set[tuple[int, int]], deltas: Tally) -> None:
+def _drop_participants(pairs: set[tuple[int, int]]) -> None:
     """Remove participants left with no counted outreach in their advocacy campaign."""
     for advocacy_id, person_id in sorted(pairs):
         still = db.session.scalar(
@@ -42,7 +25,7 @@ def _drop_participants(pairs: set[tuple[int, int]], deltas: Tally) -> None:
             .where(
                 Outreach.advocacy_campaign_id == advocacy_id,
                 Outreach.person_id == person_id,
-                Outreach.status == "counted",
+                Outreach.status == counting.COUNTED,
             )
             .limit(1)
         )
@@ -57,7 +40,7 @@ def _drop_participants(pairs: set[tuple[int, int]], deltas: Tally) -> None:
             .returning(AdvocacyParticipant.person_id)
         ).first()
         if gone is not None:
-            deltas[(advocacy_counts.subject(advocacy_id), advocacy_counts.PARTICIPANTS, "")] -= 1
+            counting.take_out_participants([advocacy_id])
 
 
 def invalidate(advocacy: AdvocacyCampaign, outreach_id: int) -> dict:
@@ -71,36 +54,33 @@ def invalidate(advocacy: AdvocacyCampaign, outreach_id: int) -> dict:
         raise NotFound(f"No outreach {outreach_id} in {advocacy.slug!r}.", slug="not-found")
     removed = db.session.execute(
         update(Outreach)
-        .where(Outreach.id == outreach_id, Outreach.status == "counted")
-        .values(status="invalidated")
-        .returning(*RETURNED)
+        .where(Outreach.id == outreach_id, Outreach.status == counting.COUNTED)
+        .values(status=counting.INVALIDATED)
+        .returning(*counting.OUTREACH_RETURNING)
     ).all()
-    deltas: Tally = Tally()
-    _take_out(removed, deltas)
-    _drop_participants({(r.advocacy_campaign_id, r.person_id) for r in removed}, deltas)
-    counters.add_deltas(deltas)
+    # RETURNING gives the new status; the row was counted before.
+    counting.take_out_outreaches(removed, was=counting.COUNTED)
+    _drop_participants({(r.advocacy_campaign_id, r.person_id) for r in removed})
     db.session.commit()
     return {"id": outreach_id, "status": "invalidated", "invalidated": len(removed)}
 
 
-def erase_person(person_id: int) -> tuple[Tally, int]:
-    """Delete the person's outreaches and participations; the counter deltas (the caller
-    adds them and commits, with the rest of the erasure) and how many outreaches went."""
+def erase_person(person_id: int) -> int:
+    """Delete the person's outreaches and participations and take them out of the counts
+    (the caller commits, with the rest of the erasure); how many outreaches went."""
     removed = db.session.execute(
         delete(Outreach)
         .where(Outreach.person_id == person_id)
-        .returning(*RETURNED, Outreach.status)
+        .returning(*counting.OUTREACH_RETURNING)
     ).all()
-    deltas: Tally = Tally()
-    _take_out([r for r in removed if r.status == "counted"], deltas)
+    counting.take_out_outreaches(removed)
     participations = db.session.scalars(
         delete(AdvocacyParticipant)
         .where(AdvocacyParticipant.person_id == person_id)
         .returning(AdvocacyParticipant.advocacy_campaign_id)
     ).all()
-    for advocacy_id in participations:
-        deltas[(advocacy_counts.subject(advocacy_id), advocacy_counts.PARTICIPANTS, "")] -= 1
-    return deltas, len(removed)
+    counting.take_out_participants(participations)
+    return len(removed)
 
 
 def _advocacy_ids(campaign_ids: list[int]) -> dict[int, str]:
@@ -113,10 +93,10 @@ def _advocacy_ids(campaign_ids: list[int]) -> dict[int, str]:
     )
 
 
-def expected(campaign_ids: list[int]) -> Tally:
+def expected(campaign_ids: list[int]) -> Counts:
     """Every advocacy count these campaigns should hold, recomputed from the rows."""
     ids = list(_advocacy_ids(campaign_ids))
-    truth: Tally = Tally()
+    truth: Counts = Counts()
     groups = db.session.execute(
         select(
             Outreach.advocacy_campaign_id,
@@ -124,11 +104,11 @@ def expected(campaign_ids: list[int]) -> Tally:
             Outreach.state,
             Outreach.postal_code,
             Outreach.created_at,
-        ).where(Outreach.advocacy_campaign_id.in_(ids), Outreach.status == "counted")
+        ).where(Outreach.advocacy_campaign_id.in_(ids), Outreach.status == counting.COUNTED)
     )
     for advocacy_id, target_id, state, postal_code, created_at in groups:
         at = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
-        for key in advocacy_counts.outreach_keys(advocacy_id, target_id, state, postal_code, at):
+        for key in counting.outreach_keys(advocacy_id, target_id, state, postal_code, at):
             truth[key] += 1
     participants = db.session.execute(
         select(AdvocacyParticipant.advocacy_campaign_id, func.count())
@@ -136,17 +116,17 @@ def expected(campaign_ids: list[int]) -> Tally:
         .group_by(AdvocacyParticipant.advocacy_campaign_id)
     )
     for advocacy_id, n in participants:
-        truth[(advocacy_counts.subject(advocacy_id), advocacy_counts.PARTICIPANTS, "")] += n
+        truth[counting.participants_key(advocacy_id)] += n
     return truth
 
 
-def counted(campaign_ids: list[int]) -> Tally:
+def counted(campaign_ids: list[int]) -> Counts:
     """What the counters hold for those advocacy counts."""
-    subjects = [advocacy_counts.subject(i) for i in _advocacy_ids(campaign_ids)]
-    held: Tally = Tally()
+    subjects = [counters.advocacy_subject(i) for i in _advocacy_ids(campaign_ids)]
+    held: Counts = Counts()
     rows = db.session.execute(
         select(Counter.subject, Counter.dimension, Counter.key, func.sum(Counter.count))
-        .where(Counter.subject.in_(subjects), Counter.dimension.in_(advocacy_counts.DIMENSIONS))
+        .where(Counter.subject.in_(subjects), Counter.dimension.in_(counting.ADVOCACY_DIMENSIONS))
         .group_by(Counter.subject, Counter.dimension, Counter.key)
     )
     for subject, dimension, key, n in rows:
@@ -156,7 +136,7 @@ def counted(campaign_ids: list[int]) -> Tally:
 
 def labels(campaign_ids: list[int]) -> dict[str, str]:
     return {
-        advocacy_counts.subject(i): f"advocacy campaign {slug}"
+        counters.advocacy_subject(i): f"advocacy campaign {slug}"
         for i, slug in _advocacy_ids(campaign_ids).items()
     }
 

@@ -5,16 +5,9 @@ from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from campaign.models import Campaign, Petition
 from campaign.models.base import db
-from campaign.services import advocacy, counters
+from campaign.services import advocacy, counters, published
 from campaign.services.errors import Conflict, NotFound
-
-PUBLIC_STATUSES = ("active", "closed")
-# What organizers' reads show: drafts as well, each marked by its status.
-ALL_STATUSES = ("draft", "active", "closed")
-
-
-def _statuses(drafts: bool) -> tuple[str, ...]:
-    return ALL_STATUSES if drafts else PUBLIC_STATUSES
+from campaign.services.published import PUBLIC_STATUSES
 
 
 def _campaign_query():
@@ -52,7 +45,9 @@ def public_campaigns(drafts: bool = False) -> list[Campaign]:
     """Published campaigns; with ``drafts`` (organizers) every campaign."""
     campaigns = list(
         db.session.scalars(
-            _campaign_query().where(Campaign.status.in_(_statuses(drafts))).order_by(Campaign.id)
+            _campaign_query()
+            .where(Campaign.status.in_(published.statuses(drafts)))
+            .order_by(Campaign.id)
         )
     )
     attach_counts(campaigns, drafts)
@@ -62,7 +57,9 @@ def public_campaigns(drafts: bool = False) -> list[Campaign]:
 def public_campaign(slug: str, drafts: bool = False) -> Campaign:
     """A published campaign, or with ``drafts`` (organizers) any campaign; 404 otherwise."""
     campaign = db.session.scalar(
-        _campaign_query().where(Campaign.slug == slug, Campaign.status.in_(_statuses(drafts)))
+        _campaign_query().where(
+            Campaign.slug == slug, Campaign.status.in_(published.statuses(drafts))
+        )
     )
     if campaign is None:
         raise NotFound(f"No campaign is published under the slug {slug!r}.", slug="not-found")
@@ -75,17 +72,13 @@ def find_petition(slug: str, drafts: bool = False) -> Petition:
 
     With ``drafts`` (organizers) drafts and petitions of draft campaigns are found too.
     """
-    statuses = _statuses(drafts)
     petition = db.session.scalar(
-        select(Petition)
-        .join(Petition.campaign)
+        published.petitions(drafts)
         .options(selectinload(Petition.demands), selectinload(Petition.targets))
-        .where(
-            Petition.slug == slug,
-            Petition.status.in_(statuses),
-            Campaign.status.in_(statuses),
-        )
+        .where(Petition.slug == slug)
     )
+    if petition is None and drafts:
+        raise NotFound(f"No petition has the slug {slug!r}.", slug="not-found")
     if petition is None:
         raise NotFound(f"No petition is published under the slug {slug!r}.", slug="not-found")
     return petition
@@ -93,8 +86,7 @@ def find_petition(slug: str, drafts: bool = False) -> Petition:
 
 def public_petition(slug: str, drafts: bool = False) -> Petition:
     petition = find_petition(slug, drafts)
-    subject = counters.petition_subject(petition.id)
-    petition.signature_count = counters.totals([subject])[subject]
+    petition.signature_count = counters.total(counters.petition_subject(petition.id))
     return petition
 
 
@@ -104,19 +96,14 @@ def open_petition(slug: str) -> Petition:
     Loads what signing needs (campaign, demands) in two queries; every signature runs this.
     """
     petition = db.session.scalar(
-        select(Petition)
-        .join(Petition.campaign)
+        published.petitions()
         .options(
             # The letter is long and signing never reads it.
             contains_eager(Petition.campaign).defer(Campaign.letter_text),
             defer(Petition.text),
             selectinload(Petition.demands),
         )
-        .where(
-            Petition.slug == slug,
-            Petition.status.in_(PUBLIC_STATUSES),
-            Campaign.status.in_(PUBLIC_STATUSES),
-        )
+        .where(Petition.slug == slug)
     )
     if petition is None:
         raise NotFound(f"No petition is published under the slug {slug!r}.", slug="not-found")

@@ -19,7 +19,6 @@ import hashlib
 import secrets
 import unicodedata
 from datetime import timedelta
-from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -29,19 +28,18 @@ from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import (
     counters,
+    counting,
+    delivery,
     links,
     mailer,
     milestones,
     outbox,
-    signature_counts,
     webhooks,
 )
 
-PENDING = "pending"
-
-
-def pending_key(petition_id: int) -> tuple[str, str, str]:
-    return (counters.petition_subject(petition_id), PENDING, "")
+PENDING = counting.PENDING
+# The outbox kind of a confirmation email.
+KIND = "confirmation"
 
 
 def token_hash(token: str) -> str:
@@ -53,17 +51,18 @@ def _ref(signature_id: int) -> str:
     return f"signature:{signature_id}"
 
 
-def requested(
+def ask_to_confirm(
     petition: Petition, person_id: int, inserted_id: int | None, link_base: str | None = None
 ) -> None:
-    """A signature on a petition needing confirmation was posted; the caller commits.
+    """A signature on a petition needing confirmation was posted: a new one counts as
+    pending, and the confirmation email is queued (again, up to the limit); the caller commits.
 
     ``inserted_id`` is the new pending signature, or None when the person had signed before.
     ``link_base``: where the email's links point when ``PUBLIC_BASE_URL`` is not set (see
     ``links.believed_base_url``); None outside a request.
     """
     if inserted_id is not None:
-        counters.add([pending_key(petition.id)], +1)
+        counting.count_pending_in(petition.id)
         signature_id = inserted_id
     else:
         row = db.session.execute(
@@ -84,44 +83,33 @@ def requested(
     if link_base:
         payload["base_url"] = link_base
     outbox.enqueue(
-        "confirmation",
+        KIND,
         payload,
         ref=_ref(signature_id),
         person_id=person_id,
     )
 
 
-def _count(signature_id: int) -> Petition | None:
+def _count_confirmed(signature_id: int) -> Petition | None:
     """Move one pending signature into the counts; its petition, or None if not pending."""
     table = Signature.__table__
     row = db.session.execute(
         update(table)
         .where(table.c.id == signature_id, table.c.status == PENDING)
-        .values(status="counted", counted_at=utcnow())
-        .returning(
-            table.c.petition_id,
-            table.c.person_id,
-            table.c.country,
-            table.c.region,
-            table.c.source,
-            table.c.counted_at,
-        )
+        .values(status=counting.COUNTED, counted_at=utcnow())
+        .returning(*counting.SIGNATURE_RETURNING)
     ).first()
     if row is None:
         return None
     petition = db.session.get(Petition, row.petition_id)
-    signature = SimpleNamespace(
-        country=row.country, region=row.region, source=row.source, counted_at=row.counted_at
-    )
-    signature_counts.count_signature(
-        petition, row.person_id, signature, extra={pending_key(petition.id): -1}
-    )
+    counting.count_signature_in(petition, row.person_id, row, was_pending=True)
     webhooks.signature_counted(petition, signature_id, row.person_id)
     return petition
 
 
-def count_pending(petition: Petition, person_id: int) -> None:
-    """Count this person's pending signature on ``petition``, if any; the caller commits."""
+def count_unconfirmed(petition: Petition, person_id: int) -> None:
+    """Count this person's pending signature on ``petition``, if any, without a confirmation
+    (the petition stopped requiring one and they signed again); the caller commits."""
     signature_id = db.session.scalar(
         select(Signature.id).where(
             Signature.petition_id == petition.id,
@@ -129,7 +117,7 @@ def count_pending(petition: Petition, person_id: int) -> None:
             Signature.status == PENDING,
         )
     )
-    if signature_id is not None and _count(signature_id) is not None:
+    if signature_id is not None and _count_confirmed(signature_id) is not None:
         db.session.execute(
             delete(ConfirmationToken).where(ConfirmationToken.signature_id == signature_id)
         )
@@ -175,14 +163,13 @@ def confirm(token: str) -> Petition | None:
     if found is None or found.expires_at <= utcnow():
         db.session.rollback()
         return None
-    petition = _count(found.signature_id)
+    petition = _count_confirmed(found.signature_id)
     db.session.execute(
         delete(ConfirmationToken).where(ConfirmationToken.signature_id == found.signature_id)
     )
     if petition is not None:
         _adopt_details(found.signature_id)
-        subject = counters.petition_subject(petition.id)
-        milestones.record(petition, counters.totals([subject])[subject])
+        milestones.record(petition, counters.total(counters.petition_subject(petition.id)))
     db.session.commit()
     return petition
 
@@ -215,7 +202,7 @@ def _sent_today(person_id: int) -> int:
         select(func.count())
         .select_from(OutboxItem)
         .where(
-            OutboxItem.kind == "confirmation",
+            OutboxItem.kind == KIND,
             OutboxItem.person_id == person_id,
             OutboxItem.status == "delivered",
             OutboxItem.delivered_at >= midnight,
@@ -267,13 +254,17 @@ def send(item: OutboxItem) -> None:
     mailer.send(message)
 
 
-def counts(petition: Petition) -> dict:
+delivery.register(KIND, send)
+
+
+def settings_and_counts(petition: Petition) -> dict:
+    """Whether ``petition`` requires confirmation, with its counted and pending signatures."""
     subject = counters.petition_subject(petition.id)
     return {
         "petition": petition.slug,
         "requires_confirmation": petition.requires_confirmation,
-        "signature_count": counters.totals([subject])[subject],
-        "pending_count": counters.totals([subject], PENDING)[subject],
+        "signature_count": counters.total(subject),
+        "pending_count": counters.total(subject, PENDING),
     }
 
 
@@ -281,4 +272,4 @@ def set_required(petition: Petition, required: bool) -> dict:
     """Turn confirmation on or off and commit; see the module notes for what changes."""
     petition.requires_confirmation = required
     db.session.commit()
-    return counts(petition)
+    return settings_and_counts(petition)

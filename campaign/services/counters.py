@@ -42,6 +42,10 @@ def campaign_subject(campaign_id: int) -> str:
     return f"campaign:{campaign_id}"
 
 
+def advocacy_subject(advocacy_id: int) -> str:
+    return f"advocacy:{advocacy_id}"
+
+
 def hour_key(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H")
 
@@ -130,14 +134,9 @@ def totals(subjects: Iterable[str], dimension: str = TOTAL) -> dict[str, int]:
     return {s: found.get(s, 0) + _unwritten(s, dimension).get("", 0) for s in subjects}
 
 
-def total(subject: str, dimension: str = TOTAL) -> tuple[int, datetime | None]:
-    """One count and when it last changed."""
-    count, updated_at = db.session.execute(
-        select(func.sum(Counter.count), func.max(Counter.updated_at)).where(
-            Counter.subject == subject, Counter.dimension == dimension, Counter.key == ""
-        )
-    ).one()
-    return int(count or 0) + _unwritten(subject, dimension).get("", 0), updated_at
+def total(subject: str, dimension: str = TOTAL) -> int:
+    """The count of one subject's ``dimension`` (key "")."""
+    return totals([subject], dimension)[subject]
 
 
 def breakdown(subject: str, dimension: str) -> dict[str, int]:

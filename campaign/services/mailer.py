@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
-from campaign.services.outbox import DeliveryError
+from campaign.services.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -34,14 +34,6 @@ MAX_BACKOFF = timedelta(hours=6)
 ONCE_MAX_BATCHES = 1000
 
 
-class DeliveryError(Exception):
-    """A send that failed and may succeed later; ``status`` is the HTTP status if any."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-
-
 def new_key() -> str:
     return uuid.uuid4().hex
 

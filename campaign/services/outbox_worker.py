@@ -1,7 +1,8 @@
 """The outbox worker: sends each claimed item by its kind and records the outcome.
 
-The senders queue into the outbox themselves (a counted signature emits a webhook event),
-so the worker that calls them lives here, above both, and the outbox module stays below.
+Senders register with ``delivery`` by kind when their modules are imported (the app imports
+them all), so the worker looks them up there and imports none of them; the outbox module,
+which the senders queue into, stays below both.
 """
 
 import logging
@@ -10,41 +11,36 @@ from collections.abc import Callable
 
 from campaign.models import OutboxItem
 from campaign.models.base import db
-from campaign.services import advocacy_events, confirmation, outbox, webhooks
+from campaign.services import delivery, outbox
 
 log = logging.getLogger("campaign.services.outbox")
 
 
-def _handlers() -> dict[str, Callable[[OutboxItem], int | None]]:
-    return {
-        "confirmation": confirmation.send,
-        "webhook": webhooks.deliver,
-        "letter": advocacy_events.send_letter,
-    }
-
-
 def process(item: OutboxItem) -> bool:
     """Send one claimed item and record the outcome in its own transaction; True if sent."""
-    item_id, kind, webhook_id = item.id, item.kind, item.webhook_id
+    claimed = delivery.Claimed(item.id, item.kind, item.webhook_id)
+    kind = delivery.KINDS.get(claimed.kind)
     try:
-        status = _handlers()[kind](item)
+        if kind is None:
+            raise LookupError(f"no sender is registered for the kind {claimed.kind!r}")
+        status = kind.send(item)
     except Exception as error:  # noqa: BLE001 - any failure is retried, never lost
         db.session.rollback()
-        item = db.session.get(OutboxItem, item_id)
+        item = db.session.get(OutboxItem, claimed.id)
         if item is None:  # erased meanwhile: nothing left to send
             db.session.commit()
             return False
         detail = str(error) or type(error).__name__
-        if not isinstance(error, outbox.DeliveryError):
-            log.exception("outbox item %s (%s) failed", item_id, kind)
+        if not isinstance(error, delivery.DeliveryError):
+            log.exception("outbox item %s (%s) failed", claimed.id, claimed.kind)
         outbox.record_failure(item, detail)
-        if webhook_id is not None:
-            webhooks.record_attempt(webhook_id, getattr(error, "status", None), detail)
+        if kind is not None and kind.outcome is not None:
+            kind.outcome(claimed, getattr(error, "status", None), detail)
         db.session.commit()
         return False
-    outbox.acknowledge(item_id)
-    if webhook_id is not None:
-        webhooks.record_attempt(webhook_id, status, "")
+    outbox.acknowledge(claimed.id)
+    if kind.outcome is not None:
+        kind.outcome(claimed, status, "")
     db.session.commit()
     return True
 

@@ -8,8 +8,6 @@ The person's row is locked first, so a concurrent signature by them either commi
 ``invalidated`` row, which counts nowhere and so is not taken down twice.
 """
 
-from collections import Counter as Tally
-
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -23,14 +21,7 @@ from campaign.models import (
     Signup,
 )
 from campaign.models.base import db
-from campaign.services import (
-    advocacy_integrity,
-    confirmation,
-    counters,
-    links,
-    people,
-    signature_counts,
-)
+from campaign.services import advocacy_integrity, counting, links, people
 
 PERSON_FIELDS = (
     "id",
@@ -136,17 +127,7 @@ def erase(person_id: int) -> dict | None:
         return None
     table = Signature.__table__
     removed = db.session.execute(
-        delete(table)
-        .where(table.c.person_id == person_id)
-        .returning(
-            table.c.petition_id,
-            table.c.status,
-            table.c.country,
-            table.c.region,
-            table.c.source,
-            table.c.counted_at,
-            table.c.created_at,
-        )
+        delete(table).where(table.c.person_id == person_id).returning(*counting.SIGNATURE_RETURNING)
     ).all()
     petitions = {
         p.id: p
@@ -156,29 +137,18 @@ def erase(person_id: int) -> dict | None:
             .where(Petition.id.in_({row.petition_id for row in removed}))
         )
     }
-    deltas: Tally = Tally()
-    for row in removed:
-        petition = petitions[row.petition_id]
-        if row.status == "counted":
-            for key in signature_counts.stored_signature_keys(petition, row):
-                deltas[key] -= 1
-        elif row.status == confirmation.PENDING:
-            deltas[confirmation.pending_key(petition.id)] -= 1
+    counting.take_out_signatures(removed, petitions)
     signups = db.session.scalars(
         delete(Signup).where(Signup.person_id == person_id).returning(Signup.campaign_id)
     ).all()
-    for campaign_id in signups:
-        deltas[(counters.campaign_subject(campaign_id), "signups", "")] -= 1
+    counting.take_out_signups(signups)
     memberships = db.session.scalars(
         delete(CampaignPerson)
         .where(CampaignPerson.person_id == person_id)
         .returning(CampaignPerson.campaign_id)
     ).all()
-    for campaign_id in memberships:
-        deltas[(counters.campaign_subject(campaign_id), "people", "")] -= 1
-    outreach_deltas, outreaches = advocacy_integrity.erase_person(person_id)
-    deltas.update(outreach_deltas)
-    counters.add_deltas(deltas)
+    counting.take_out_people(memberships)
+    outreaches = advocacy_integrity.erase_person(person_id)
     # Queued messages about the person go with them (ON DELETE CASCADE).
     db.session.execute(delete(Person).where(Person.id == person_id))
     db.session.commit()

@@ -4,7 +4,7 @@ The rows are the truth; counters are a cache of them kept in the writers' transa
 recomputes each count the counters hold (petition and demand totals; per campaign the
 signatures, sign-ups, people, and counts by country, region, source and hour) and compares.
 
-What a counted signature stands in is defined once, in ``signature_counts.signature_keys``; it is
+What a counted signature stands in is defined once, in ``counting.signature_keys``; it is
 applied here to each group of signatures that share a petition, country, region, source and
 hour, so the check costs one grouped query rather than one call per row.
 
@@ -16,7 +16,7 @@ difference, so a check-and-repair holds a PostgreSQL advisory lock (``exclusive`
 check to the commit; on SQLite, run one at a time.
 """
 
-from collections import Counter as Tally
+from collections import Counter as Counts
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,9 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import Campaign, CampaignPerson, Counter, Petition, Signature, Signup
 from campaign.models.base import db
-from campaign.services import advocacy_integrity, counters, milestones, signature_counts
-
-CAMPAIGN_DIMENSIONS = ("signatures", "signups", "people", "country", "region", "source", "hour")
+from campaign.services import advocacy_integrity, counters, counting, milestones
 
 
 @dataclass(frozen=True)
@@ -76,10 +74,10 @@ def _hour_bucket():
     return func.strftime("%Y-%m-%dT%H", moment)
 
 
-def _expected(campaigns: list[Campaign]) -> Tally:
+def _expected(campaigns: list[Campaign]) -> Counts:
     petitions = {p.id: p for c in campaigns for p in c.petitions}
     campaign_ids = [c.id for c in campaigns]
-    expected: Tally = Tally()
+    expected: Counts = Counts()
     hour = _hour_bucket().label("hour")
     groups = db.session.execute(
         select(
@@ -90,7 +88,7 @@ def _expected(campaigns: list[Campaign]) -> Tally:
             hour,
             func.count(),
         )
-        .where(Signature.status == "counted", Signature.petition_id.in_(list(petitions)))
+        .where(Signature.status == counting.COUNTED, Signature.petition_id.in_(list(petitions)))
         .group_by(
             Signature.petition_id, Signature.country, Signature.region, Signature.source, hour
         )
@@ -102,9 +100,9 @@ def _expected(campaigns: list[Campaign]) -> Tally:
             source=source,
             counted_at=datetime.strptime(bucket, "%Y-%m-%dT%H").replace(tzinfo=UTC),
         )
-        for key in signature_counts.signature_keys(petitions[petition_id], example):
+        for key in counting.signature_keys(petitions[petition_id], example):
             expected[key] += n
-    for model, dimension in ((Signup, "signups"), (CampaignPerson, "people")):
+    for model, dimension in ((Signup, counting.SIGNUPS), (CampaignPerson, counting.PEOPLE)):
         rows = db.session.execute(
             select(model.campaign_id, func.count())
             .where(model.campaign_id.in_(campaign_ids))
@@ -115,7 +113,7 @@ def _expected(campaigns: list[Campaign]) -> Tally:
     return expected
 
 
-def _counted(campaigns: list[Campaign]) -> Tally:
+def _counted(campaigns: list[Campaign]) -> Counts:
     """What the counters hold for every count this module knows how to recompute."""
     families = [
         (counters.petition_subject(p.id), (counters.TOTAL,)) for c in campaigns for p in c.petitions
@@ -123,8 +121,8 @@ def _counted(campaigns: list[Campaign]) -> Tally:
     families += [
         (counters.demand_subject(d.id), (counters.TOTAL,)) for c in campaigns for d in c.demands
     ]
-    families += [(counters.campaign_subject(c.id), CAMPAIGN_DIMENSIONS) for c in campaigns]
-    counted: Tally = Tally()
+    families += [(counters.campaign_subject(c.id), counting.CAMPAIGN_DIMENSIONS) for c in campaigns]
+    counted: Counts = Counts()
     for dimensions in {dims for _, dims in families}:
         subjects = [subject for subject, dims in families if dims == dimensions]
         rows = db.session.execute(

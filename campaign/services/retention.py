@@ -6,7 +6,6 @@ purging them takes only that counter down, and public counts stay exact. A purge
 confirmation fairly: both act ``WHERE status = 'pending'``, and only one finds the row.
 """
 
-from collections import Counter as Tally
 from datetime import timedelta
 
 from flask import current_app
@@ -15,7 +14,7 @@ from sqlalchemy import delete, update
 from campaign.models import Outreach, Signature, Signup
 from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.services import confirmation, counters, idempotency, outbox
+from campaign.services import counting, idempotency, outbox
 
 
 def purge() -> dict:
@@ -24,15 +23,13 @@ def purge() -> dict:
     now = utcnow()
     pending_before = now - timedelta(days=config["PENDING_MAX_AGE_DAYS"])
     table = Signature.__table__
-    purged = db.session.scalars(
+    purged = db.session.execute(
         delete(table)
-        .where(table.c.status == confirmation.PENDING, table.c.created_at < pending_before)
-        .returning(table.c.petition_id)
+        .where(table.c.status == counting.PENDING, table.c.created_at < pending_before)
+        .returning(*counting.SIGNATURE_RETURNING)
     ).all()
-    deltas = Tally()
-    for petition_id in purged:
-        deltas[confirmation.pending_key(petition_id)] -= 1
-    counters.add_deltas(deltas)
+    # Pending rows stand in their petition's pending count only: no petition is needed.
+    counting.take_out_signatures(purged, petitions={})
 
     hashes_before = now - timedelta(days=config["IP_HASH_MAX_AGE_DAYS"])
     blanked = 0

@@ -21,6 +21,7 @@ from campaign.services import (
     catalog,
     confirmation,
     counters,
+    counting,
     milestones,
     people,
     webhooks,
@@ -29,7 +30,6 @@ from campaign.services import (
     write_statements,
 )
 from campaign.services.errors import Conflict
-from campaign.services.signature_counts import signature_keys
 
 
 @dataclass(frozen=True)
@@ -101,17 +101,22 @@ def sign(
     details: dict,
     ip_hash: str,
     *,
-    count: bool = True,
+    honeypot: bool = False,
     commit: bool = True,
     link_base: str | None = None,
 ):
-    """Record ``details`` as a signature on the petition ``slug``; the receipt (commits unless
-    ``commit=False``, which leaves the transaction for the caller, e.g. an idempotency record).
+    """Record ``details`` as a signature on the petition ``slug``; the receipt.
 
-    ``count=False`` (a honeypot hit) records nothing and answers exactly as if it had.
+    Unlike other services, this one commits by default: with nothing else in the transaction
+    its one PostgreSQL statement runs alone in autocommit, saving the BEGIN and COMMIT round
+    trips on the busiest write (see ``_alone``). ``commit=False`` leaves the transaction to
+    the caller, who adds to it (an idempotency record, several lists joined at once).
+
+    ``honeypot=True`` (the form's trap field was filled) records nothing and answers exactly
+    as if it had.
     ``link_base``: the request's address for a confirmation email's links (``links``).
     """
-    if not count:
+    if honeypot:
         petition = catalog.open_petition(slug)
         return {"petition": petition.slug, "goal": petition.goal}
     values = _values(details, ip_hash, utcnow())
@@ -121,7 +126,7 @@ def sign(
         if (
             alone
             and written is not None
-            and (written.pending or written.earlier_status == confirmation.PENDING)
+            and (written.pending or written.earlier_status == counting.PENDING)
         ):
             # The statement did nothing, or what follows (a confirmation email, counting a
             # pending signature) must be one transaction: leave autocommit and go on in one.
@@ -129,7 +134,7 @@ def sign(
             if written.pending:
                 written = _sign_postgres(slug, values, alone=False)
     else:
-        row = write_sqlite.sign(slug, values, signature_keys)
+        row = write_sqlite.sign(slug, values)
         written = Written(*row) if row is not None else None
     if written is None:
         _refuse_petition(slug)
@@ -142,11 +147,11 @@ def sign(
 def _after_signing(slug: str, written: Written, link_base: str | None) -> None:
     petition = SimpleNamespace(id=written.petition_id, goal=written.goal)
     if written.pending:
-        confirmation.requested(petition, written.person_id, written.signature_id, link_base)
+        confirmation.ask_to_confirm(petition, written.person_id, written.signature_id, link_base)
         return
-    if written.signature_id is None and written.earlier_status == confirmation.PENDING:
+    if written.signature_id is None and written.earlier_status == counting.PENDING:
         # Confirmation was turned off after this person signed: signing again counts it.
-        confirmation.count_pending(petition, written.person_id)
+        confirmation.count_unconfirmed(petition, written.person_id)
         return
     added = 1 if written.signature_id is not None else 0
     milestones.record(petition, written.count_before + added)
@@ -156,9 +161,10 @@ def _after_signing(slug: str, written: Written, link_base: str | None) -> None:
         )
 
 
-def join(slug: str, details: dict, ip_hash: str, *, count: bool = True, commit: bool = True):
-    """Add the person in ``details`` to the campaign ``slug``'s list; the receipt (see ``sign``)."""
-    if not count:
+def join(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, commit: bool = True):
+    """Add the person in ``details`` to the campaign ``slug``'s list; the receipt. Commits
+    unless ``commit=False``, for the same reason as ``sign``."""
+    if honeypot:
         return {"campaign": catalog.open_campaign(slug).slug}
     values = _values(details, ip_hash, utcnow())
     if _postgres():

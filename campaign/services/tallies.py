@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import Campaign, Counter, Petition
 from campaign.models.base import db
-from campaign.services import counters, milestones
+from campaign.services import counters, counting, milestones
 from campaign.services.errors import NotFound
+from campaign.services.published import PUBLIC_STATUSES
 
-PUBLIC_STATUSES = ("active", "closed")
 INTERVALS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 # Zero-filled buckets at most (over a year of hours); longer series list only non-zero ones.
 SERIES_FILL_LIMIT = 10_000
@@ -209,7 +209,7 @@ def campaign_tallies(
     subject = counters.campaign_subject(campaign.id)
     slugs = {p.id: p.slug for p in petitions}
     return {
-        "signature_count": counters.totals([subject], "signatures")[subject],
+        "signature_count": counters.total(subject, counting.SIGNATURES),
         "petitions": [
             {"slug": p.slug, "signature_count": petition_counts[counters.petition_subject(p.id)]}
             for p in petitions
@@ -218,8 +218,8 @@ def campaign_tallies(
             {"slug": d.slug, "signature_count": demand_counts[counters.demand_subject(d.id)]}
             for d in campaign.demands
         ],
-        "signup_count": counters.totals([subject], "signups")[subject],
-        "people_count": counters.totals([subject], "people")[subject],
+        "signup_count": counters.total(subject, counting.SIGNUPS),
+        "people_count": counters.total(subject, counting.PEOPLE),
         "by_country": ranked(counters.breakdown(subject, "country"), "code", min_bucket),
         "by_region": ranked(counters.breakdown(subject, "region"), "code", min_bucket, max_regions),
         "by_source": ranked(counters.breakdown(subject, "source"), "source", min_bucket),

@@ -25,11 +25,12 @@ from sqlalchemy import select, update
 from campaign.models import Campaign, OutboxItem, Person, Petition, Signature, Signup, Webhook
 from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.services import netcheck, outbox, write_cache
+from campaign.services import delivery, netcheck, outbox, write_cache
 from campaign.services.errors import Invalid, NotFound
 
-EVENTS = ("signature.counted", "signup.created", "outreach.created")
 USER_AGENT = "campaign-api-webhooks/1"
+# The outbox kind of one webhook delivery.
+KIND = "webhook"
 RECENT_DELIVERIES = 20
 
 
@@ -120,7 +121,7 @@ def emit(event: str, build: Callable[[], dict]) -> None:
     body = {"id": uuid.uuid4().hex, "event": event, "occurred_at": utcnow().isoformat(), **data}
     for webhook_id in wanted:
         outbox.enqueue(
-            "webhook",
+            KIND,
             {"event": event, "body": body},
             webhook_id=webhook_id,
             person_id=person_id,
@@ -206,7 +207,8 @@ def _target(url: str) -> tuple[str, str, int | None, str]:
         addresses = netcheck.public_addresses(host, port or default)
     except netcheck.NotPublic as error:
         # Checked again here: the name may have been pointed at a private address since.
-        raise outbox.DeliveryError(f"The URL no longer points at a public host: {error}") from error
+        message = f"The URL no longer points at a public host: {error}"
+        raise delivery.DeliveryError(message) from error
     return parts.scheme, host, port, addresses[0]
 
 
@@ -232,12 +234,12 @@ def deliver(item: OutboxItem) -> int:
         connection.request("POST", path, body=body, headers=headers)
         status = connection.getresponse().status
     except (OSError, http.client.HTTPException) as error:
-        raise outbox.DeliveryError(f"{type(error).__name__}: {error}") from error
+        raise delivery.DeliveryError(f"{type(error).__name__}: {error}") from error
     finally:
         connection.close()
     # No redirect is followed (it would turn the POST into a GET elsewhere): only 2xx counts.
     if not 200 <= status < 300:
-        raise outbox.DeliveryError(f"HTTP {status}", status=status)
+        raise delivery.DeliveryError(f"HTTP {status}", status=status)
     return status
 
 
@@ -250,3 +252,10 @@ def record_attempt(webhook_id: int, status: int | None, error: str) -> None:
     else:
         values.update(last_success_at=now, failures=0)
     db.session.execute(update(Webhook).where(Webhook.id == webhook_id).values(**values))
+
+
+def _record_outcome(claimed: delivery.Claimed, status: int | None, error: str) -> None:
+    record_attempt(claimed.webhook_id, status, error)
+
+
+delivery.register(KIND, deliver, outcome=_record_outcome)

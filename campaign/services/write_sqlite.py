@@ -6,7 +6,6 @@ one: the steps that only a new action changes anything in (membership, counters)
 flag as a bound parameter and insert nothing when it is false.
 """
 
-from collections.abc import Callable
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, text
@@ -14,7 +13,7 @@ from sqlalchemy import bindparam, select, text
 from campaign.models import Campaign, Petition, Signature, Signup
 from campaign.models.base import db
 from campaign.models.content import petition_demands
-from campaign.services import counters, dialect, people
+from campaign.services import counters, counting, dialect, people
 
 PERSON_COLUMNS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 ACTION_COLUMNS = ("source", "referrer", "ip_hash")
@@ -55,7 +54,7 @@ def _count(keys: list[tuple[str, str, str]], flags: list[bool], now) -> None:
     db.session.execute(statement, params)
 
 
-def sign(slug: str, values: dict, keys_for: Callable) -> tuple | None:
+def sign(slug: str, values: dict) -> tuple | None:
     """Sign; the fields of ``signing.Written``, or None when the petition takes none."""
     gate = db.session.execute(
         select(Petition.id, Petition.campaign_id, Petition.goal, Petition.requires_confirmation)
@@ -71,15 +70,14 @@ def sign(slug: str, values: dict, keys_for: Callable) -> tuple | None:
             Signature.petition_id == petition_id, Signature.person_id == person_id
         )
     )
-    subject = counters.petition_subject(petition_id)
-    count_before = counters.totals([subject])[subject]
+    count_before = counters.total(counters.petition_subject(petition_id))
     now = values["now"]
     inserted = db.session.execute(
         dialect.insert(Signature)
         .values(
             petition_id=petition_id,
             person_id=person_id,
-            status="pending" if pending else "counted",
+            status=counting.PENDING if pending else counting.COUNTED,
             comment=values["comment"],
             created_at=now,
             counted_at=None if pending else now,
@@ -99,9 +97,8 @@ def sign(slug: str, values: dict, keys_for: Callable) -> tuple | None:
     signature = SimpleNamespace(
         country=values["country"], region=values["region"], source=values["source"], counted_at=now
     )
-    keys = keys_for(petition, signature)
-    people_key = (counters.campaign_subject(campaign_id), "people", "")
-    _count([*keys, people_key], [counted] * len(keys) + [joined], now)
+    keys = counting.signature_keys(petition, signature)
+    _count([*keys, counting.people_key(campaign_id)], [counted] * len(keys) + [joined], now)
     return petition_id, campaign_id, goal, pending, person_id, inserted, earlier, count_before
 
 
@@ -126,8 +123,9 @@ def join(slug: str, values: dict) -> tuple[int, int, int | None] | None:
         .returning(Signup.id)
     ).scalar()
     joined = _member(campaign_id, person_id, signup_id is not None, now)
-    subject = counters.campaign_subject(campaign_id)
     _count(
-        [(subject, "signups", ""), (subject, "people", "")], [signup_id is not None, joined], now
+        [counting.signups_key(campaign_id), counting.people_key(campaign_id)],
+        [signup_id is not None, joined],
+        now,
     )
     return campaign_id, person_id, signup_id

@@ -16,6 +16,23 @@ status, the count before this write) come back in the statement's one result row
 
 from sqlalchemy import text
 
+from campaign.services import counting
+
+# The counter dimensions and the status the counter rows below are spelled with: the same
+# keys as ``counting.signature_keys`` and the sign-up's, so a row is counted in and taken
+# out under one name.
+_NAMES = {
+    "total": counting.TOTAL,
+    "signatures": counting.SIGNATURES,
+    "signups": counting.SIGNUPS,
+    "people": counting.PEOPLE,
+    "hour": "hour",
+    "country": "country",
+    "region": "region",
+    "source": "source",
+    "counted": counting.COUNTED,
+}
+
 # The person: inserted as typed, or found. The no-op update takes the row lock and makes
 # RETURNING give the id of an existing person, whose stored details stay as they are.
 _PERSON = """
@@ -53,21 +70,21 @@ counted AS (
 )"""
 
 _SIGNATURE_COUNTER_ROWS = """
-  SELECT 'petition:' || g.id, 'total', '' FROM gate g, sig WHERE sig.status = 'counted'
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'signatures', '' FROM gate g, sig
-    WHERE sig.status = 'counted'
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'hour', CAST(:hour AS varchar) FROM gate g, sig
-    WHERE sig.status = 'counted'
-  UNION ALL SELECT 'demand:' || pd.demand_id, 'total', '' FROM gate g, sig, petition_demands pd
-    WHERE sig.status = 'counted' AND pd.petition_id = g.id
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'country', CAST(:country AS varchar)
-    FROM gate g, sig WHERE sig.status = 'counted' AND CAST(:country AS varchar) <> ''
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'region', CAST(:region AS varchar)
-    FROM gate g, sig WHERE sig.status = 'counted' AND CAST(:region AS varchar) <> ''
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'source', CAST(:source AS varchar)
-    FROM gate g, sig WHERE sig.status = 'counted' AND CAST(:source AS varchar) <> ''
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'people', '' FROM gate g, member
-    WHERE member.inserted"""
+  SELECT 'petition:' || g.id, '{total}', '' FROM gate g, sig WHERE sig.status = '{counted}'
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{signatures}', '' FROM gate g, sig
+    WHERE sig.status = '{counted}'
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{hour}', CAST(:hour AS varchar) FROM gate g, sig
+    WHERE sig.status = '{counted}'
+  UNION ALL SELECT 'demand:' || pd.demand_id, '{total}', '' FROM gate g, sig, petition_demands pd
+    WHERE sig.status = '{counted}' AND pd.petition_id = g.id
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{country}', CAST(:country AS varchar)
+    FROM gate g, sig WHERE sig.status = '{counted}' AND CAST(:country AS varchar) <> ''
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{region}', CAST(:region AS varchar)
+    FROM gate g, sig WHERE sig.status = '{counted}' AND CAST(:region AS varchar) <> ''
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{source}', CAST(:source AS varchar)
+    FROM gate g, sig WHERE sig.status = '{counted}' AND CAST(:source AS varchar) <> ''
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{people}', '' FROM gate g, member
+    WHERE member.inserted""".format(**_NAMES)  # noqa: S608 - fixed names, no input
 
 
 def _statement(*parts: str):
@@ -112,9 +129,9 @@ FROM gate""",
 )
 
 _SIGNUP_COUNTER_ROWS = """
-  SELECT 'campaign:' || g.campaign_id, 'signups', '' FROM gate g, joined
-  UNION ALL SELECT 'campaign:' || g.campaign_id, 'people', '' FROM gate g, member
-    WHERE member.inserted"""
+  SELECT 'campaign:' || g.campaign_id, '{signups}', '' FROM gate g, joined
+  UNION ALL SELECT 'campaign:' || g.campaign_id, '{people}', '' FROM gate g, member
+    WHERE member.inserted""".format(**_NAMES)  # noqa: S608 - fixed names, no input
 
 JOIN = _statement(
     """

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import AdvocacyCampaign, Outreach, Person
 from campaign.models.base import db
-from campaign.services import advocacy, advocacy_counts, people, targeting
+from campaign.services import advocacy, advocacy_counts, counters, people, targeting
 from campaign.services.errors import NotFound
 from campaign.services.osdi import helpers
 from campaign.services.osdi.query import Page, apply_filter, paginate, parse_filter
@@ -43,7 +43,7 @@ def campaigns_page(page: int, per_page: int, filter_text: str | None) -> tuple[P
 def campaign(slug: str) -> tuple[AdvocacyCampaign, int]:
     """One advocacy campaign and its kept outreach total."""
     item = find(slug)
-    return item, advocacy_counts.totals([item.id])[item.id]
+    return item, counters.total(counters.advocacy_subject(item.id))
 
 
 def _columns() -> dict:
@@ -60,7 +60,7 @@ def outreaches_page(
         Outreach.advocacy_campaign_id == item.id, Outreach.status == "counted"
     )
     stmt = apply_filter(stmt, clauses, _columns()).order_by(Outreach.id)
-    total = None if clauses else advocacy_counts.totals([item.id])[item.id]
+    total = None if clauses else counters.total(counters.advocacy_subject(item.id))
     return item, paginate(stmt, page, per_page, total)
 
 
@@ -111,7 +111,7 @@ def _target_ids(item: AdvocacyCampaign, details: dict, wanted: list[dict]) -> li
 
 def record(slug: str, body: dict, ip_hash: str, *, organizer: bool = False) -> Outreach | None:
     """The record-outreach helper: the person's outreaches, counted like native ones; the
-    first outreach it stands for (or None when nothing was recorded).
+    first outreach it stands for (or None when nothing was recorded). The caller commits.
 
     ``organizer``: the request carries an organizer token, so the person may be updated.
     """

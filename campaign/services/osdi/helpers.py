@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from campaign.models import Campaign, Person, Petition, Signature
 from campaign.models.base import db
-from campaign.services import catalog, people, signing
+from campaign.services import catalog, people, published, signing
 from campaign.services.errors import Malformed
 
 # OSDI email statuses that say something about consent to be contacted; the others
@@ -95,7 +95,7 @@ def _campaigns(names: list[str]) -> list[Campaign]:
     known = set(
         db.session.scalars(
             select(Campaign.slug).where(
-                Campaign.slug.in_(names), Campaign.status.in_(catalog.PUBLIC_STATUSES)
+                Campaign.slug.in_(names), Campaign.status.in_(published.PUBLIC_STATUSES)
             )
         )
     )
@@ -111,7 +111,7 @@ def _campaigns(names: list[str]) -> list[Campaign]:
 
 def signup(body: dict, ip_hash: str, *, organizer: bool = False) -> Person:
     """Create the person in ``body`` (or, for an organizer, update them); join the campaigns
-    it lists in ``add_lists``."""
+    it lists in ``add_lists``. The caller commits."""
     campaigns = _campaigns(body.get("add_lists") or [])
     details = person_details(body["person"])
     # One transaction for the person and every list, so a 2xx means all of it is stored.
@@ -121,5 +121,4 @@ def signup(body: dict, ip_hash: str, *, organizer: bool = False) -> Person:
         people.insert_or_find(details)
     for campaign in campaigns:
         signing.join(campaign.slug, details, ip_hash, commit=False)
-    db.session.commit()
     return _find_person(details["email"])

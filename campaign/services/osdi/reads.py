@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import Person, Petition, Signature
 from campaign.models.base import db
-from campaign.services import counters
+from campaign.services import catalog, counters, counting
 from campaign.services.errors import NotFound
 from campaign.services.osdi.query import Page, apply_filter, paginate, parse_filter
 
-COUNTED = "counted"
+COUNTED = counting.COUNTED
 
 
 def _not_found(kind: str, local_id) -> None:
@@ -25,18 +25,6 @@ def _not_found(kind: str, local_id) -> None:
 def _totals(petitions: list[Petition]) -> dict[int, int]:
     counts = counters.totals(counters.petition_subject(p.id) for p in petitions)
     return {p.id: counts[counters.petition_subject(p.id)] for p in petitions}
-
-
-def find_petition(slug: str) -> Petition:
-    """Any petition, drafts included: organizers see everything."""
-    petition = db.session.scalar(
-        select(Petition)
-        .options(selectinload(Petition.targets), selectinload(Petition.campaign))
-        .where(Petition.slug == slug)
-    )
-    if petition is None:
-        _not_found("petition", slug)
-    return petition
 
 
 def petitions_page(page: int, per_page: int, filter_text: str | None) -> tuple[Page, dict]:
@@ -52,9 +40,9 @@ def petitions_page(page: int, per_page: int, filter_text: str | None) -> tuple[P
 
 
 def petition(slug: str) -> tuple[Petition, int]:
-    """One petition and its kept signature total."""
-    item = find_petition(slug)
-    return item, _totals([item])[item.id]
+    """One petition, drafts included, and its kept signature total."""
+    item = catalog.find_petition(slug, drafts=True)
+    return item, counters.total(counters.petition_subject(item.id))
 
 
 def _signature_columns() -> dict:
@@ -65,7 +53,7 @@ def petition_signatures_page(
     slug: str, page: int, per_page: int, filter_text: str | None
 ) -> tuple[Petition, Page]:
     """The petition and a page of its counted signatures, oldest first."""
-    item = find_petition(slug)
+    item = catalog.find_petition(slug, drafts=True)
     clauses = parse_filter(filter_text)
     stmt = (
         select(Signature)
@@ -74,13 +62,13 @@ def petition_signatures_page(
     )
     stmt = apply_filter(stmt, clauses, _signature_columns()).order_by(Signature.id)
     # Unfiltered, the number of counted signatures is the petition's kept count.
-    total = None if clauses else _totals([item])[item.id]
+    total = None if clauses else counters.total(counters.petition_subject(item.id))
     return item, paginate(stmt, page, per_page, total)
 
 
 def signature(slug: str, signature_id: int) -> Signature:
     """One counted signature on the petition ``slug``."""
-    item = find_petition(slug)
+    item = catalog.find_petition(slug, drafts=True)
     found = db.session.scalar(
         select(Signature).where(
             Signature.id == signature_id,
