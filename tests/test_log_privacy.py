@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from campaign.logs import JsonFormatter, TextFormatter, escape_controls
 from campaign.models import ConfirmationToken, Signature
 from campaign.models.base import db
 from campaign.models.types import utcnow
-from campaign.observability import JsonFormatter, TextFormatter, escape_controls
 from campaign.services import confirmation, links
 from tests.delivery import run_worker
 from tests.support import ALL_DEMANDS, require_confirmation

@@ -6,9 +6,9 @@ import logging
 import pytest
 
 from campaign import create_app
+from campaign.logs import JsonFormatter
 from campaign.models import Petition
 from campaign.models.base import db
-from campaign.observability import JsonFormatter
 
 CLOSED_PORT_DB = "postgresql+psycopg://postgres@127.0.0.1:1/none"
 

@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_etags
 
+import campaign.logs as logs
 import campaign.observability as observability
 
 # Checked in order: the tally's path would otherwise match the petition's.
@@ -39,7 +40,7 @@ ROUTES = (
 )
 MAX_ENTRIES = 1024
 # Headers that describe one response only, or the body a 304 does not carry.
-PER_RESPONSE = frozenset({observability.REQUEST_ID_HEADER.lower(), "set-cookie", "date"})
+PER_RESPONSE = frozenset({logs.REQUEST_ID_HEADER.lower(), "set-cookie", "date"})
 BODY_HEADERS = frozenset({"content-type", "content-length"})
 EXTENSION = "public_cache"
 
@@ -70,7 +71,7 @@ class Entry:
 
 
 def _request_id(environ) -> str:
-    return observability.offered_or_new(environ.get("HTTP_X_REQUEST_ID", ""))
+    return logs.offered_or_new(environ.get("HTTP_X_REQUEST_ID", ""))
 
 
 def _route(path: str) -> str | None:
@@ -111,7 +112,7 @@ class PublicCache:
         return self._fill(key, route, environ, start_response)
 
     def _answer(self, entry: Entry, environ, start_response):
-        headers = [*entry.headers, (observability.REQUEST_ID_HEADER, _request_id(environ))]
+        headers = [*entry.headers, (logs.REQUEST_ID_HEADER, _request_id(environ))]
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(entry.etag):
             status, body = "304 NOT MODIFIED", b""
             headers = [(k, v) for k, v in headers if k.lower() not in BODY_HEADERS]
