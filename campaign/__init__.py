@@ -12,12 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import config as settings
 from campaign import hardening, observability
+from campaign.api.auth import WRITE_METHODS
 from campaign.extensions import cors, migrate, rest_api
 from campaign.models.base import db
 from campaign.ratelimit import limiter
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 

@@ -2,7 +2,7 @@
 
 from flask import request
 
-from campaign.ratelimit import WIDGET_KEY_HEADER
+from campaign.ratelimit import WIDGET_KEY_HEADER, WIDGET_KEY_PATTERN
 from campaign.services import idempotency
 
 ACTION_PARAMETERS = [
@@ -19,7 +19,7 @@ ACTION_PARAMETERS = [
         "in": "header",
         "name": WIDGET_KEY_HEADER,
         "required": False,
-        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+        "schema": {"type": "string", "pattern": f"^{WIDGET_KEY_PATTERN.pattern}$"},
         "description": "The public identifier of the partner's embed widget; requests that "
         "carry one also count against that widget's own rate limit.",
     },

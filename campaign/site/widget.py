@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pycountry
 
+from campaign.ratelimit import WIDGET_KEY_PATTERN
+
 DEFAULT_LANGUAGE = "en"
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -139,7 +141,6 @@ SOURCE_MAX = 64
 REFERRER_MAX = 2048
 # The signature schema accepts letters, digits, "-" and "_" in a source code.
 _SOURCE_RE = re.compile(r"[^A-Za-z0-9_-]+")
-_WIDGET_KEY_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # One CSP source expression: a scheme-and-host origin (wildcard subdomain and port allowed).
 _ORIGIN_RE = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
 
@@ -194,7 +195,7 @@ def clean_source(raw: str | None) -> str:
 def clean_widget_key(raw: str | None) -> str:
     """The partner's public widget key when well formed (the API's pattern), else empty."""
     raw = (raw or "").strip()
-    return raw if _WIDGET_KEY_RE.fullmatch(raw) else ""
+    return raw if WIDGET_KEY_PATTERN.fullmatch(raw) else ""
 
 
 def clean_referrer(raw: str | None) -> str:
