@@ -18,12 +18,9 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgbench_db import ROOT, database, gunicorn  # noqa: E402
-from signatures import RAISED_LIMIT, REDIS_URL, wrk  # noqa: E402
+from pgbench_db import ROOT, database, gunicorn, redis_env  # noqa: E402
+from signatures import RAISED_LIMIT, REDIS_URL, bench_options, counted, wrk  # noqa: E402
 
 ADVOCACY = "write-your-senators"
 PATH = f"/api/v1/advocacy-campaigns/{ADVOCACY}/outreaches"
@@ -64,37 +61,15 @@ end
 """
 
 
-def counted(database_url: str) -> tuple[int, int]:
-    """Outreach rows and the advocacy campaign's total counter, in one snapshot."""
-    engine = sa.create_engine(make_url(database_url).set(drivername="postgresql+psycopg"))
-    with engine.connect() as conn:
-        rows, counter = conn.execute(
-            sa.text(
-                "SELECT (SELECT count(*) FROM outreaches), "
-                "(SELECT coalesce(sum(c.count), 0) FROM counters c JOIN advocacy_campaigns a "
-                "ON c.subject = 'advocacy:' || a.id WHERE a.slug = :slug "
-                "AND c.dimension = 'total' AND c.key = '')"
-            ),
-            {"slug": ADVOCACY},
-        ).one()
-    engine.dispose()
-    return int(rows), int(counter)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per app")
-    parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds first")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    bench_options(parser)
     args = parser.parse_args()
 
     app_env = {
         **os.environ,
         "SECRET_KEY": "bench",
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        **redis_env(REDIS_URL),
         "OUTREACH_RATE_LIMIT": RAISED_LIMIT,
         "WIDGET_RATE_LIMIT": RAISED_LIMIT,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
@@ -115,7 +90,9 @@ def main() -> None:
             with gunicorn("wsgi:app", ROOT, env, probe="/healthz", **serve) as (url, _):
                 wrk(url, str(script), args.warmup, *load, path=PATH)
                 results["outreaches (app)"] = wrk(url, str(script), args.seconds, *load, path=PATH)
-            rows, counter = counted(db_env["DATABASE_URL"])
+            rows, counter = counted(
+                db_env["DATABASE_URL"], "outreaches", "advocacy_campaigns", ADVOCACY
+            )
 
     print(
         f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: {args.wrk_threads} "

@@ -136,31 +136,40 @@ def check_counters(env: dict) -> str:
     return ("" if out.returncode == 0 else "DRIFT: ") + (lines[-1] if lines else "?")
 
 
-def counted(database_url: str) -> tuple[int, int]:
-    """Signature rows and the petition's counter, read in one statement (one snapshot)."""
+def counted(
+    database_url: str, table: str = "signatures", owner: str = "petitions", slug: str = PETITION
+) -> tuple[int, int]:
+    """Rows of ``table`` and the total counter of the ``owner`` row named ``slug`` (a petition,
+    an advocacy campaign), read in one statement (one snapshot)."""
+    subject = {"petitions": "petition", "advocacy_campaigns": "advocacy"}[owner]
     engine = sa.create_engine(make_url(database_url).set(drivername="postgresql+psycopg"))
     with engine.connect() as conn:
         rows, counter = conn.execute(
             sa.text(
-                "SELECT (SELECT count(*) FROM signatures), "
-                "(SELECT coalesce(sum(c.count), 0) FROM counters c JOIN petitions p "
-                "ON c.subject = 'petition:' || p.id WHERE p.slug = :slug "
+                f"SELECT (SELECT count(*) FROM {table}), "  # noqa: S608 - fixed names
+                f"(SELECT coalesce(sum(c.count), 0) FROM counters c JOIN {owner} o "
+                f"ON c.subject = '{subject}:' || o.id WHERE o.slug = :slug "
                 "AND c.dimension = 'total' AND c.key = '')"
             ),
-            {"slug": PETITION},
+            {"slug": slug},
         ).one()
     engine.dispose()
     return int(rows), int(counter)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def bench_options(parser: argparse.ArgumentParser) -> None:
+    """The options every write bench takes: how long, how hard, how many gunicorn workers."""
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds per app")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds first")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    bench_options(parser)
     parser.add_argument(
         "--existing",
         type=lambda text: [int(n) for n in text.split(",")],
