@@ -32,17 +32,19 @@ def hash_address(address: str | None) -> str:
 PERSON_FIELDS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 
 
+def typed_details(details: dict) -> dict:
+    """What a person typed with an action (``PERSON_FIELDS``), as the action row keeps it."""
+    typed = {field: details.get(field) or "" for field in PERSON_FIELDS}
+    typed["consent"] = bool(details.get("consent"))
+    return typed
+
+
 def new_person_values(details: dict, now) -> dict:
     """The row a public write creates for someone new: what they typed."""
     return {
         "email": details["email"],
         "email_canonical": canonical_email(details["email"]),
-        "given_name": details.get("given_name") or "",
-        "family_name": details.get("family_name") or "",
-        "postal_code": details.get("postal_code") or "",
-        "country": details.get("country") or "",
-        "region": details.get("region") or "",
-        "consent": bool(details.get("consent")),
+        **typed_details(details),
         "created_at": now,
         "updated_at": now,
     }

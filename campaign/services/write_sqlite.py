@@ -15,7 +15,6 @@ from campaign.models.base import db
 from campaign.models.content import petition_demands
 from campaign.services import counters, counting, dialect, people
 
-PERSON_COLUMNS = ("given_name", "family_name", "postal_code", "country", "region", "consent")
 ACTION_COLUMNS = ("source", "referrer", "ip_hash")
 
 _MEMBER = text(
@@ -81,7 +80,7 @@ def sign(slug: str, values: dict) -> tuple | None:
             comment=values["comment"],
             created_at=now,
             counted_at=None if pending else now,
-            **{c: values[c] for c in PERSON_COLUMNS + ACTION_COLUMNS},
+            **{c: values[c] for c in people.PERSON_FIELDS + ACTION_COLUMNS},
         )
         .on_conflict_do_nothing(index_elements=["petition_id", "person_id"])
         .returning(Signature.id)
@@ -117,7 +116,7 @@ def join(slug: str, values: dict) -> tuple[int, int, int | None] | None:
             campaign_id=campaign_id,
             person_id=person_id,
             created_at=now,
-            **{c: values[c] for c in PERSON_COLUMNS + ACTION_COLUMNS},
+            **{c: values[c] for c in people.PERSON_FIELDS + ACTION_COLUMNS},
         )
         .on_conflict_do_nothing(index_elements=["campaign_id", "person_id"])
         .returning(Signup.id)
