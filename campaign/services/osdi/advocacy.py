@@ -8,22 +8,18 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import AdvocacyCampaign, Outreach, Person
 from campaign.models.base import db
-from campaign.services import advocacy, advocacy_counts, counters, people, targeting
+from campaign.services import (
+    advocacy,
+    advocacy_admin,
+    advocacy_counts,
+    counters,
+    people,
+    targeting,
+)
 from campaign.services.errors import NotFound
 from campaign.services.osdi import helpers
 from campaign.services.osdi.query import Page, apply_filter, paginate, parse_filter
 from campaign.services.osdi.reads import find_person
-
-
-def find(slug: str) -> AdvocacyCampaign:
-    found = db.session.scalar(
-        select(AdvocacyCampaign)
-        .options(selectinload(AdvocacyCampaign.targets))
-        .where(AdvocacyCampaign.slug == slug)
-    )
-    if found is None:
-        raise NotFound(f"No advocacy campaign has the id {slug!r}.", slug="not-found")
-    return found
 
 
 def campaigns_page(page: int, per_page: int, filter_text: str | None) -> tuple[Page, dict]:
@@ -42,7 +38,7 @@ def campaigns_page(page: int, per_page: int, filter_text: str | None) -> tuple[P
 
 def campaign(slug: str) -> tuple[AdvocacyCampaign, int]:
     """One advocacy campaign and its kept outreach total."""
-    item = find(slug)
+    item = advocacy_admin.find(slug)
     return item, counters.total(counters.advocacy_subject(item.id))
 
 
@@ -54,7 +50,7 @@ def outreaches_page(
     slug: str, page: int, per_page: int, filter_text: str | None
 ) -> tuple[AdvocacyCampaign, Page]:
     """The campaign and a page of its counted outreaches, oldest first."""
-    item = find(slug)
+    item = advocacy_admin.find(slug)
     clauses = parse_filter(filter_text)
     stmt = select(Outreach).where(
         Outreach.advocacy_campaign_id == item.id, Outreach.status == "counted"
@@ -66,7 +62,7 @@ def outreaches_page(
 
 def outreach(slug: str, outreach_id: int, person_id: int | None = None) -> Outreach:
     """One counted outreach, of the campaign ``slug`` (any when "") and of ``person_id``."""
-    item = find(slug) if slug else None
+    item = advocacy_admin.find(slug) if slug else None
     stmt = select(Outreach).where(Outreach.id == outreach_id, Outreach.status == "counted")
     if item is not None:
         stmt = stmt.where(Outreach.advocacy_campaign_id == item.id)
