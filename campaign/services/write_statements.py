@@ -4,7 +4,9 @@ Each statement checks that the petition or campaign is open, inserts the person 
 by canonical email without changing them, inserts the action with what was typed, records
 campaign membership and adds +1 to every counter the action stands in (one shard, rows in
 byte order: the same lock order as ``counters``). New and repeat signers run this same
-statement; a repeat one simply inserts nothing. Run alone (``:alone``, in autocommit: the
+statement; a repeat one inserts nothing, and its earlier signature comes back through the
+conflict (a no-op update, as for the person) rather than from a second look-up, which the
+planner could turn into a scan of every signature on the petition. Run alone (``:alone``, in autocommit: the
 statement is its own transaction), a signature on a petition that needs confirmation does
 nothing and says so, and the caller writes it in a transaction with its confirmation email.
 The texts are fixed, so SQLAlchemy compiles each once and psycopg prepares it on the
@@ -102,7 +104,7 @@ gate AS (
 )""",
     _PERSON,
     """
-sig AS (
+signed AS (
   INSERT INTO signatures (petition_id, person_id, status, given_name, family_name, postal_code,
                           consent, country, region, comment, source, referrer, ip_hash,
                           created_at, counted_at)
@@ -111,17 +113,18 @@ sig AS (
          :comment, :source, :referrer, :ip_hash, CAST(:now AS timestamptz),
          CASE WHEN gate.pending THEN NULL ELSE CAST(:now AS timestamptz) END
   FROM gate, person
-  ON CONFLICT (petition_id, person_id) DO NOTHING
-  RETURNING id, person_id, status
+  ON CONFLICT (petition_id, person_id) DO UPDATE SET status = signatures.status
+  RETURNING id, person_id, status, (xmax = 0) AS inserted
 )""",
+    """
+sig AS (SELECT id, person_id, status FROM signed WHERE inserted)""",
     _MEMBER.format(source="sig", where="WHERE sig.status = 'counted'"),
     _COUNTERS.format(rows=_SIGNATURE_COUNTER_ROWS),
     """
 SELECT gate.id, gate.campaign_id, gate.goal, gate.pending,
        (SELECT id FROM person) AS person_id,
        (SELECT id FROM sig) AS signature_id,
-       (SELECT s.status FROM signatures s, person
-         WHERE s.petition_id = gate.id AND s.person_id = person.id) AS earlier_status,
+       (SELECT status FROM signed WHERE NOT inserted) AS earlier_status,
        (SELECT coalesce(sum(c.count), 0) FROM counters c
          WHERE c.subject = 'petition:' || gate.id AND c.dimension = 'total' AND c.key = '')
          AS count_before
