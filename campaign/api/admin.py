@@ -27,7 +27,7 @@ blp = Blueprint(
 @blp.route("/campaigns/<slug>")
 class CampaignEdit(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(CampaignEditSchema)
+    @blp.arguments(CampaignEditSchema())
     @blp.response(200, OrganizerCampaignSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def patch(self, changes: dict, slug: str):
@@ -38,7 +38,7 @@ class CampaignEdit(MethodView):
 @blp.route("/petitions/<slug>")
 class PetitionEdit(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(PetitionEditSchema)
+    @blp.arguments(PetitionEditSchema())
     @blp.response(200, OrganizerPetitionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def patch(self, changes: dict, slug: str):
@@ -49,7 +49,7 @@ class PetitionEdit(MethodView):
 @blp.route("/campaigns/<slug>/prisoners/<prisoner_slug>")
 class PrisonerEdit(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(PrisonerEditSchema)
+    @blp.arguments(PrisonerEditSchema())
     @blp.response(200, OrganizerPrisonerSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def patch(self, changes: dict, slug: str, prisoner_slug: str):
@@ -70,7 +70,7 @@ class SignatureInvalidation(MethodView):
 @blp.route("/petitions/<slug>/signatures/invalidate")
 class BulkInvalidation(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(InvalidationFilterSchema)
+    @blp.arguments(InvalidationFilterSchema())
     @blp.response(200, InvalidationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, filters: dict, slug: str):

@@ -42,7 +42,7 @@ class AdvocacyCampaignDetail(MethodView):
 
 @blp.route("/<slug>/targets")
 class Targets(MethodView):
-    @blp.arguments(LookupArgsSchema, location="query")
+    @blp.arguments(LookupArgsSchema(), location="query")
     @blp.response(200, LookupSchema)
     @blp.alt_response(404, description="No published advocacy campaign has this slug")
     def get(self, args: dict, slug: str):
@@ -60,7 +60,7 @@ class Targets(MethodView):
 @blp.route("/<slug>/outreaches")
 class Outreaches(MethodView):
     @write_limits("OUTREACH_RATE_LIMIT")
-    @blp.arguments(OutreachInputSchema)
+    @blp.arguments(OutreachInputSchema())
     @blp.response(201, OutreachReceiptSchema)
     @blp.alt_response(404, description="No published advocacy campaign has this slug")
     @blp.alt_response(409, description="The advocacy campaign is closed")

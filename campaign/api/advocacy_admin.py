@@ -26,7 +26,7 @@ blp = Blueprint(
 @blp.route("/campaigns/<slug>/advocacy-campaigns")
 class AdvocacyCreate(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(AdvocacyCreateSchema)
+    @blp.arguments(AdvocacyCreateSchema())
     @blp.response(201, AdvocacyCampaignSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, description="The slug is taken")
@@ -38,7 +38,7 @@ class AdvocacyCreate(MethodView):
 @blp.route("/advocacy-campaigns/<slug>")
 class AdvocacyEdit(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(AdvocacyEditSchema)
+    @blp.arguments(AdvocacyEditSchema())
     @blp.response(200, AdvocacyCampaignSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, description="The slug is taken")

@@ -29,7 +29,7 @@ def _no_person():
 @blp.route("/people/export")
 class PersonExport(MethodView):
     @organizer(blp, "export")
-    @blp.arguments(EmailArgsSchema, location="query")
+    @blp.arguments(EmailArgsSchema(), location="query")
     @blp.response(200, PersonExportSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args: dict):
@@ -43,7 +43,7 @@ class PersonExport(MethodView):
 @blp.route("/people/erase")
 class PersonErasureByEmail(MethodView):
     @organizer(blp, "manage")
-    @blp.arguments(EmailArgsSchema)
+    @blp.arguments(EmailArgsSchema())
     @blp.response(200, ErasureSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, args: dict):
@@ -79,7 +79,7 @@ class PetitionConfirmation(MethodView):
         return confirmation.settings_and_counts(catalog.find_petition(slug, drafts=True))
 
     @organizer(blp, "manage")
-    @blp.arguments(ConfirmationSettingSchema)
+    @blp.arguments(ConfirmationSettingSchema())
     @blp.response(200, ConfirmationCountsSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def put(self, args: dict, slug: str):

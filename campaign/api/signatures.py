@@ -25,7 +25,7 @@ blp = Blueprint(
 @blp.route("/<slug>/signatures")
 class Signatures(MethodView):
     @write_limits("SIGNATURE_RATE_LIMIT")
-    @blp.arguments(SignatureInputSchema)
+    @blp.arguments(SignatureInputSchema())
     @blp.response(201, SignatureReceiptSchema)
     @blp.alt_response(404, description="No published petition has this slug")
     @blp.alt_response(409, description="The petition is closed to signatures")

@@ -37,7 +37,7 @@ def csv_response(chunks, filename: str) -> Response:
 @blp.route("/petitions/<slug>/signatures")
 class PetitionSigners(MethodView):
     @organizer(blp, "read")
-    @blp.arguments(SignatureListArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(SignatureListArgsSchema(), location="query", as_kwargs=True)
     @blp.response(200, SignerPageSchema)
     def get(self, slug: str, **args):
         """A page of the petition's signers in the order they signed (scope: read)."""
@@ -47,7 +47,7 @@ class PetitionSigners(MethodView):
 @blp.route("/petitions/<slug>/signatures.csv")
 class PetitionSignersCsv(MethodView):
     @organizer(blp, "export")
-    @blp.arguments(SignatureCsvArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(SignatureCsvArgsSchema(), location="query", as_kwargs=True)
     @blp.response(200, CSV_DOC, content_type="text/csv")
     def get(self, slug: str, **args):
         """Every signer of the petition as a streamed CSV file (scope: export)."""
@@ -58,7 +58,7 @@ class PetitionSignersCsv(MethodView):
 @blp.route("/campaigns/<slug>/signups")
 class CampaignSignups(MethodView):
     @organizer(blp, "read")
-    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema(), location="query", as_kwargs=True)
     @blp.response(200, SignupPageSchema)
     def get(self, slug: str, **args):
         """A page of the campaign's sign-ups in the order they joined (scope: read)."""
@@ -68,7 +68,7 @@ class CampaignSignups(MethodView):
 @blp.route("/campaigns/<slug>/signups.csv")
 class CampaignSignupsCsv(MethodView):
     @organizer(blp, "export")
-    @blp.arguments(SignupCsvArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(SignupCsvArgsSchema(), location="query", as_kwargs=True)
     @blp.response(200, CSV_DOC, content_type="text/csv")
     def get(self, slug: str, **args):
         """Every sign-up of the campaign as a streamed CSV file (scope: export)."""

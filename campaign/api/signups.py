@@ -25,7 +25,7 @@ blp = Blueprint(
 @blp.route("/<slug>/signups")
 class Signups(MethodView):
     @write_limits("SIGNUP_RATE_LIMIT")
-    @blp.arguments(SignupInputSchema)
+    @blp.arguments(SignupInputSchema())
     @blp.response(201, SignupReceiptSchema)
     @blp.alt_response(404, description="No published campaign has this slug")
     @blp.alt_response(409, description="The campaign is closed to sign-ups")

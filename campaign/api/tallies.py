@@ -35,7 +35,7 @@ class PetitionTally(MethodView):
 
 @blp.route("/campaigns/<slug>/tallies")
 class CampaignTallies(MethodView):
-    @blp.arguments(TalliesQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(TalliesQuerySchema(), location="query", as_kwargs=True)
     @blp.response(200, TalliesSchema)
     @blp.alt_response(404, description="No published campaign has this slug")
     def get(self, slug: str, **query):

@@ -29,7 +29,7 @@ class Webhooks(MethodView):
         return {"data": webhooks.all_webhooks()}
 
     @organizer(blp, "manage")
-    @blp.arguments(WebhookInputSchema)
+    @blp.arguments(WebhookInputSchema())
     @blp.response(201, WebhookCreatedSchema)
     def post(self, args: dict):
         """Register an endpoint. The secret for verifying `X-Signature` is in this response

@@ -28,7 +28,7 @@ from schemas.osdi_advocacy import (
 @blp.route("/advocacy_campaigns")
 class AdvocacyCampaigns(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiAdvocacyCampaignPageSchema, content_type=HAL_JSON)
     def get(self, args):
         """Every advocacy campaign (letters and calls), drafts included, 25 a page."""
@@ -52,7 +52,7 @@ class AdvocacyCampaignResource(MethodView):
 @blp.route("/advocacy_campaigns/<slug>/outreaches")
 class AdvocacyOutreaches(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiOutreachPageSchema, content_type=HAL_JSON)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug: str):
@@ -65,7 +65,7 @@ class AdvocacyOutreaches(MethodView):
 
     @write_limits("OUTREACH_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
-    @blp.arguments(OsdiRecordOutreachSchema, error_status_code=400)
+    @blp.arguments(OsdiRecordOutreachSchema(), error_status_code=400)
     @blp.response(200, OsdiOutreachSchema, content_type=HAL_JSON)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="The advocacy campaign is closed")
@@ -101,7 +101,7 @@ class AdvocacyOutreach(MethodView):
 @blp.route("/people/<int:person_id>/outreaches")
 class PersonOutreaches(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiOutreachPageSchema, content_type=HAL_JSON)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, person_id: int):

@@ -25,7 +25,7 @@ from schemas.osdi import (
 @blp.route("/people")
 class People(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiPeoplePageSchema, content_type=HAL_JSON)
     def get(self, args):
         """Everyone who has signed, joined or been signed up, 25 a page."""
@@ -35,7 +35,7 @@ class People(MethodView):
 
     @write_limits("SIGNUP_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
-    @blp.arguments(OsdiPersonSignupSchema, error_status_code=400)
+    @blp.arguments(OsdiPersonSignupSchema(), error_status_code=400)
     @blp.response(200, OsdiPersonSchema, content_type=HAL_JSON)
     @blp.alt_response(409, response="CONFLICT", description="A listed campaign is closed")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")

@@ -11,7 +11,7 @@ from schemas.osdi import OsdiListArgsSchema, OsdiPetitionPageSchema, OsdiPetitio
 @blp.route("/petitions")
 class Petitions(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiPetitionPageSchema, content_type=HAL_JSON)
     def get(self, args):
         """Every petition, drafts included, 25 a page, with its kept signature count."""

@@ -25,7 +25,7 @@ from schemas.osdi import (
 @blp.route("/petitions/<slug>/signatures")
 class PetitionSignatures(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiSignaturePageSchema, content_type=HAL_JSON)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug: str):
@@ -40,7 +40,7 @@ class PetitionSignatures(MethodView):
 
     @write_limits("SIGNATURE_RATE_LIMIT", exempt_organizers=True)
     @optional_reader
-    @blp.arguments(OsdiRecordSignatureSchema, error_status_code=400)
+    @blp.arguments(OsdiRecordSignatureSchema(), error_status_code=400)
     @blp.response(200, OsdiSignatureSchema, content_type=HAL_JSON)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="The petition is closed")
@@ -75,7 +75,7 @@ class SignatureResource(MethodView):
 @blp.route("/people/<int:person_id>/signatures")
 class PersonSignatures(MethodView):
     @organizer_read
-    @blp.arguments(OsdiListArgsSchema, location="query", error_status_code=400)
+    @blp.arguments(OsdiListArgsSchema(), location="query", error_status_code=400)
     @blp.response(200, OsdiSignaturePageSchema, content_type=HAL_JSON)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, person_id: int):
