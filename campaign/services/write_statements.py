@@ -6,9 +6,10 @@ campaign membership and adds +1 to every counter the action stands in (one shard
 byte order: the same lock order as ``counters``). New and repeat signers run this same
 statement; a repeat one inserts nothing, and its earlier signature comes back through the
 conflict (a no-op update, as for the person) rather than from a second look-up, which the
-planner could turn into a scan of every signature on the petition. Run alone (``:alone``, in autocommit: the
-statement is its own transaction), a signature on a petition that needs confirmation does
-nothing and says so, and the caller writes it in a transaction with its confirmation email.
+planner could turn into a scan of every signature on the petition. Run alone (``:alone``,
+in autocommit: the statement is its own transaction), a signature on a petition that needs
+confirmation does nothing and says so, and the caller writes it in a transaction with its
+confirmation email.
 The texts are fixed, so SQLAlchemy compiles each once and psycopg prepares it on the
 server after a few uses.
 
