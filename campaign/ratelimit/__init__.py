@@ -60,11 +60,19 @@ STORAGE_RECHECK_SECONDS = 5
 REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
+# Where a request keeps its parsed address: the limiter, the stored hash and the log all ask.
+_ADDRESS_KEY = "campaign.client_address"
+
+
 def client_address() -> str:
     """The client's address in one spelling (for hashing and limits), never a raw header."""
-    original = request.environ.get("werkzeug.proxy_fix.orig", {})
-    peer = original.get("REMOTE_ADDR", request.environ.get("REMOTE_ADDR"))
-    return addresses.canonical(request.remote_addr, peer)
+    environ = request.environ
+    address = environ.get(_ADDRESS_KEY)
+    if address is None:
+        original = environ.get("werkzeug.proxy_fix.orig", {})
+        peer = original.get("REMOTE_ADDR", environ.get("REMOTE_ADDR"))
+        address = environ[_ADDRESS_KEY] = addresses.canonical(environ.get("REMOTE_ADDR"), peer)
+    return address
 
 
 def client_key() -> str:
