@@ -83,7 +83,7 @@ def petition_page(slug: str):
         petition=petition,
         count_text=count_text,
         fields=FIELDS,
-        countries=widget.countries(lang),
+        country_options=widget.country_options(lang),
         honeypot=HONEYPOT,
         assets=_asset_urls(),
         data=data,

@@ -11,6 +11,7 @@ from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 import pycountry
+from markupsafe import Markup, escape
 
 from campaign.ratelimit import WIDGET_KEY_PATTERN
 
@@ -185,6 +186,15 @@ def countries(language: str) -> tuple[tuple[str, str], ...]:
         english = getattr(country, "common_name", None) or country.name
         names.append((country.alpha_2, translation.gettext(english)))
     return tuple(sorted(names, key=lambda pair: pair[1].casefold()))
+
+
+@cache
+def country_options(language: str) -> Markup:
+    """The country list's options, rendered once per language: every sign form repeats it."""
+    return Markup("\n").join(
+        Markup('<option value="{}">{}').format(code, escape(label))
+        for code, label in countries(language)
+    )
 
 
 def clean_source(raw: str | None) -> str:
