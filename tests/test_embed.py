@@ -81,7 +81,7 @@ def test_page_and_its_assets_weigh_under_30_kb(client):
         response = client.get(f"{PAGE}?lang={lang}")
         html = response.get_data(as_text=True)
         assets = re.findall(r'(?:src|href)="(/[^"]+)"', html)
-        assert len(assets) == 2
+        assert len(assets) == 3  # the stylesheet, the shared page.js and widget.js
         total = len(response.data)
         for url in assets:
             asset = client.get(url)

@@ -183,7 +183,7 @@ def test_dashboard_page_holds_no_data_and_is_not_indexed(client):
 
 def test_site_assets_are_fingerprinted_and_cached(client):
     html = client.get(HOME).get_data(as_text=True)
-    for name in ("site.css", "charts.js", "site.js"):
+    for name in ("site.css", "page.js", "charts.js", "site.js"):
         url = re.search(rf'"(/site/assets/{re.escape(name)}\?v=[0-9a-f]{{12}})"', html).group(1)
         asset = client.get(url)
         assert asset.status_code == 200

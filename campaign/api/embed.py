@@ -6,8 +6,6 @@ blueprint outside the OpenAPI document. The page's own Content-Security-Policy i
 and load nothing but this host's script and style.
 """
 
-import hashlib
-from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,10 +14,9 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from campaign.errors import abort
 from campaign.services import catalog
 from campaign.services.errors import NotFound
-from campaign.site import widget
+from campaign.site import static, widget
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
-ASSETS = ("widget.css", "widget.js", "advocacy.js")
+ASSETS = static.files("embed", ("widget.css", "widget.js", "advocacy.js"))
 HONEYPOT = widget.HONEYPOT
 ASSET_MAX_AGE = 3600
 PAGE_MAX_AGE = 30
@@ -28,15 +25,8 @@ FIELDS = widget.FORM_FIELDS
 bp = Blueprint("embed", __name__)
 
 
-@cache
-def _fingerprint(name: str) -> str:
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
-
-
 def asset_urls() -> dict[str, str]:
-    # The content hash in the query lets browsers keep assets for an hour and still see a
-    # new release at once.
-    return {name: f"/embed/assets/{name}?v={_fingerprint(name)}" for name in ASSETS}
+    return {name: static.url("/embed/assets", name, path) for name, path in ASSETS.items()}
 
 
 def frame_ancestors() -> str:
@@ -115,10 +105,10 @@ def _static(path: Path, max_age: int):
 def asset(name: str):
     if name not in ASSETS:
         abort(404, f"No widget asset is named {name!r}.", slug="not-found")
-    return _static(STATIC_DIR / name, ASSET_MAX_AGE)
+    return _static(ASSETS[name], ASSET_MAX_AGE)
 
 
 @bp.get("/embed.js")
 def embed_script():
     # Partners' pages reference this one URL forever, so it is cached briefly.
-    return _static(STATIC_DIR / "embed.js", 300)
+    return _static(static.STATIC_DIR / "embed" / "embed.js", 300)
