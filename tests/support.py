@@ -1,6 +1,9 @@
 """Helpers shared by the tests: organizer tokens, a signer's body, signing through the service,
-row counts, and counter rows checked against the rows they stand for."""
+row counts, counter rows checked against the rows they stand for, and pages as a browser
+gets them (their HTML, policy and script data)."""
 
+import json
+import re
 from collections import Counter as Counts
 from datetime import datetime, timedelta
 from itertools import count
@@ -23,6 +26,19 @@ NO_LIMITS = {
     "SIGNUP_RATE_LIMIT": "1000000/minute",
     "WIDGET_RATE_LIMIT": "1000000/minute",
 }
+# Every field a signature takes, by the API's names (the honeypot aside).
+SIGNATURE_FIELDS = (
+    "given_name",
+    "family_name",
+    "email",
+    "postal_code",
+    "country",
+    "region",
+    "comment",
+    "consent",
+    "source",
+    "referrer",
+)
 _names = count()
 
 
@@ -176,3 +192,25 @@ def assert_counts_exact(app) -> dict:
         ) | set(db.session.execute(select(Signup.campaign_id, Signup.person_id)))
         assert members == active
         return state
+
+
+def html_page(response, status: int = 200) -> str:
+    """A page's HTML, once its status and type are what a browser (or a partner's frame) shows."""
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def csp(response) -> dict[str, str]:
+    """The response's Content-Security-Policy, directive by directive."""
+    policy = response.headers["Content-Security-Policy"]
+    return dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
+    )
+
+
+def script_data(response, block: str) -> dict:
+    """What a page hands its script in ``<script type="application/json" id="{block}">``."""
+    html = response.get_data(as_text=True)
+    found = re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', html)
+    return json.loads(found.group(1))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import NO_LIMITS, token
+from tests.support import NO_LIMITS, SIGNATURE_FIELDS, token
 
 PETITION = "release-the-prisoners"
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
@@ -140,16 +140,7 @@ FILTERS = [
     f"/api/v1/campaigns/{CAMPAIGN}/signups.csv",
 ]
 FIELDS = [
-    "given_name",
-    "family_name",
-    "email",
-    "postal_code",
-    "country",
-    "region",
-    "comment",
-    "consent",
-    "source",
-    "referrer",
+    *SIGNATURE_FIELDS,
     "website",
     "person",
     "email_addresses",

@@ -1,22 +1,23 @@
 """The advocacy widget page: served framable by partners only, in the reader's language."""
 
 from tests.advocacy_support import CALL, LETTER
+from tests.support import csp, html_page, script_data
 
 
 def test_page_carries_the_form_csp_and_language(make_app):
     app = make_app(EMBED_ORIGINS=["https://news.example.am"])
     client = app.test_client()
     response = client.get(f"/embed/advocacy/{LETTER}?lang=hy&source=partner&key=k-1")
-    assert response.status_code == 200
-    csp = response.headers["Content-Security-Policy"]
-    assert "frame-ancestors 'self' https://news.example.am" in csp
-    assert "script-src 'self'" in csp
-    html = response.get_data(as_text=True)
+    html = html_page(response)
+    policy = csp(response)
+    assert policy["frame-ancestors"] == "'self' https://news.example.am"
+    assert policy["script-src"] == "'self'"
     assert '<html lang="hy"' in html
     assert 'data-advocacy="write-your-senators"' in html
     assert "Գտեք ձեր ներկայացուցիչներին" in html
-    assert '"action": "/api/v1/advocacy-campaigns/write-your-senators/outreaches"' in html
-    assert '"widget_key": "k-1"' in html
+    data = script_data(response, "widget-data")
+    assert data["action"] == "/api/v1/advocacy-campaigns/write-your-senators/outreaches"
+    assert data["widget_key"] == "k-1"
     asset = client.get("/embed/assets/advocacy.js")
     assert asset.status_code == 200
     assert asset.headers["Content-Type"].startswith("text/javascript")
@@ -30,7 +31,5 @@ def test_call_campaign_asks_for_the_outcome(client):
 
 def test_unknown_campaign_is_a_small_framable_404(client):
     response = client.get("/embed/advocacy/nope?lang=en")
-    assert response.status_code == 404
-    assert response.mimetype == "text/html"
-    assert "frame-ancestors" in response.headers["Content-Security-Policy"]
-    assert "This campaign is not available." in response.get_data(as_text=True)
+    assert "This campaign is not available." in html_page(response, 404)
+    assert csp(response)["frame-ancestors"] == "'self'"

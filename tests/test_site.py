@@ -8,21 +8,13 @@ from PIL import Image
 from campaign.models import Campaign
 from campaign.models.base import db
 from campaign.site import card, strings, widget
-from tests.support import CAMPAIGN, PETITION, bearer, sign
+from tests.support import CAMPAIGN, PETITION, bearer, html_page, script_data, sign
 
 HOME = "/"
 
 
-def page_data(html: str) -> str:
-    block = re.search(r'<script type="application/json" id="site-data">(.*?)</script>', html)
-    return block.group(1)
-
-
 def test_home_is_the_campaign_page_not_a_json_404(client):
-    response = client.get(HOME)
-    assert response.status_code == 200
-    assert response.mimetype == "text/html"
-    html = response.get_data(as_text=True)
+    html = html_page(client.get(HOME))
     assert '<html lang="en"' in html
     assert "<h1>Free the Armenian political prisoners held by Azerbaijan</h1>" in html
     for slug in (PETITION, "right-of-return", "sanction-those-responsible"):
@@ -145,10 +137,7 @@ def test_released_prisoner_and_closed_petition_show_as_set_by_organizers(app, cl
 
 def test_unknown_pages_are_html_404s(client):
     for path in ("/petitions/nope", "/campaigns/nope"):
-        response = client.get(path)
-        assert response.status_code == 404
-        assert response.mimetype == "text/html"
-        assert "This petition is not available." in response.get_data(as_text=True)
+        assert "This petition is not available." in html_page(client.get(path), 404)
 
 
 def test_several_active_campaigns_are_listed(app, client):
@@ -165,7 +154,7 @@ def test_several_active_campaigns_are_listed(app, client):
 def test_api_base_setting_points_scripts_and_policy_at_another_origin(make_app):
     app = make_app(SITE_API_BASE="https://api.example.org")
     response = app.test_client().get(HOME)
-    assert '"api": "https://api.example.org"' in page_data(response.get_data(as_text=True))
+    assert script_data(response, "site-data")["api"] == "https://api.example.org"
     policy = response.headers["Content-Security-Policy"]
     assert "connect-src 'self' https://api.example.org;" in policy
 
@@ -183,7 +172,7 @@ def test_dashboard_page_holds_no_data_and_is_not_indexed(client):
 
 def test_site_assets_are_fingerprinted_and_cached(client):
     html = client.get(HOME).get_data(as_text=True)
-    for name in ("site.css", "charts.js", "site.js"):
+    for name in ("site.css", "page.js", "charts.js", "site.js"):
         url = re.search(rf'"(/site/assets/{re.escape(name)}\?v=[0-9a-f]{{12}})"', html).group(1)
         asset = client.get(url)
         assert asset.status_code == 200

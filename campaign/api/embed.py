@@ -6,8 +6,6 @@ blueprint outside the OpenAPI document. The page's own Content-Security-Policy i
 and load nothing but this host's script and style.
 """
 
-import hashlib
-from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,10 +14,9 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from campaign.errors import abort
 from campaign.services import catalog
 from campaign.services.errors import NotFound
-from campaign.site import widget
+from campaign.site import static, widget
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "embed"
-ASSETS = ("widget.css", "widget.js", "advocacy.js")
+ASSETS = static.files("embed", ("widget.css", "widget.js", "advocacy.js"))
 HONEYPOT = widget.HONEYPOT
 ASSET_MAX_AGE = 3600
 PAGE_MAX_AGE = 30
@@ -28,15 +25,8 @@ FIELDS = widget.FORM_FIELDS
 bp = Blueprint("embed", __name__)
 
 
-@cache
-def _fingerprint(name: str) -> str:
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
-
-
-def _asset_urls() -> dict[str, str]:
-    # The content hash in the query lets browsers keep assets for an hour and still see a
-    # new release at once.
-    return {name: f"/embed/assets/{name}?v={_fingerprint(name)}" for name in ASSETS}
+def asset_urls() -> dict[str, str]:
+    return {name: static.url("/embed/assets", name, path) for name, path in ASSETS.items()}
 
 
 def frame_ancestors() -> str:
@@ -44,38 +34,51 @@ def frame_ancestors() -> str:
     return widget.frame_ancestors(config.get("EMBED_ORIGINS") or [], config["CORS_ORIGINS"])
 
 
-def _unavailable(lang: str):
-    """A framed page must stay a page: an unknown or unpublished petition says so in HTML."""
-    html = render_template("embed/unavailable.html", lang=lang, t=widget.strings(lang))
-    response = make_response(html, 404)
+def page_response(html: str, status: int = 200):
+    """A widget page, framable by the partners and cached briefly in each language."""
+    response = make_response(html, status)
     response.headers["Content-Security-Policy"] = widget.page_csp(frame_ancestors())
     response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
     response.vary.add("Accept-Language")
     return response
 
 
-@bp.get("/embed/petitions/<slug>")
-def petition_page(slug: str):
-    lang = widget.choose_language(request.args.get("lang"), request.accept_languages)
-    try:
-        petition = catalog.public_petition(slug)
-    except NotFound:
-        return _unavailable(lang)
-    t = widget.strings(lang)
-    count_text = widget.count_text(petition.signature_count, petition.goal, lang)
-    path = f"/api/v1/petitions/{quote(petition.slug, safe='')}"
-    data = {
+def unavailable(lang: str, t: dict[str, str]):
+    """A framed page must stay a page: an unknown or unpublished one says so in HTML."""
+    return page_response(render_template("embed/unavailable.html", lang=lang, t=t), 404)
+
+
+def script_data(lang: str, **values) -> dict:
+    """What a widget page's script reads: its own ``values`` and what the partner passed in,
+    cleaned to what the API accepts."""
+    return {
         "lang": lang,
-        "action": f"{path}/signatures",
-        "tally": f"{path}/tally",
-        "goal": petition.goal,
         "grouping": widget.GROUPING.get(lang, ","),
         "source": widget.clean_source(request.args.get("source")),
         "referrer": widget.clean_referrer(request.args.get("referrer")),
         "widget_key": widget.clean_widget_key(request.args.get("key")),
         "honeypot": HONEYPOT,
-        "strings": {key: t[key] for key in widget.SCRIPT_STRINGS},
+        **values,
     }
+
+
+@bp.get("/embed/petitions/<slug>")
+def petition_page(slug: str):
+    lang = widget.choose_language(request.args.get("lang"), request.accept_languages)
+    t = widget.strings(lang)
+    try:
+        petition = catalog.public_petition(slug)
+    except NotFound:
+        return unavailable(lang, t)
+    count_text = widget.count_text(petition.signature_count, petition.goal, lang)
+    path = f"/api/v1/petitions/{quote(petition.slug, safe='')}"
+    data = script_data(
+        lang,
+        action=f"{path}/signatures",
+        tally=f"{path}/tally",
+        goal=petition.goal,
+        strings={key: t[key] for key in widget.SCRIPT_STRINGS},
+    )
     html = render_template(
         "embed/petition.html",
         lang=lang,
@@ -83,20 +86,16 @@ def petition_page(slug: str):
         petition=petition,
         count_text=count_text,
         fields=FIELDS,
-        countries=widget.countries(lang),
+        country_options=widget.country_options(lang),
         honeypot=HONEYPOT,
-        assets=_asset_urls(),
+        assets=asset_urls(),
         data=data,
     )
-    response = make_response(html)
-    response.headers["Content-Security-Policy"] = widget.page_csp(frame_ancestors())
-    response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
-    response.vary.add("Accept-Language")
-    return response
+    return page_response(html)
 
 
-def _static(name: str, max_age: int):
-    response = send_file(STATIC_DIR / name, max_age=max_age, conditional=True)
+def _static(path: Path, max_age: int):
+    response = send_file(path, max_age=max_age, conditional=True)
     # Partners load embed.js from their own origin; say so even if a stricter default arrives.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
@@ -106,10 +105,10 @@ def _static(name: str, max_age: int):
 def asset(name: str):
     if name not in ASSETS:
         abort(404, f"No widget asset is named {name!r}.", slug="not-found")
-    return _static(name, ASSET_MAX_AGE)
+    return _static(ASSETS[name], ASSET_MAX_AGE)
 
 
 @bp.get("/embed.js")
 def embed_script():
     # Partners' pages reference this one URL forever, so it is cached briefly.
-    return _static("embed.js", 300)
+    return _static(static.STATIC_DIR / "embed" / "embed.js", 300)

@@ -5,9 +5,9 @@ widget, whose blueprint serves the assets."""
 
 from urllib.parse import quote
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, render_template, request
 
-from campaign.api.embed import HONEYPOT, PAGE_MAX_AGE, _asset_urls, frame_ancestors
+from campaign.api.embed import HONEYPOT, asset_urls, page_response, script_data, unavailable
 from campaign.services import advocacy
 from campaign.services.errors import NotFound
 from campaign.site import widget, widget_advocacy
@@ -20,14 +20,6 @@ FIELDS = (
 )
 
 
-def _page(html: str, status: int = 200):
-    response = make_response(html, status)
-    response.headers["Content-Security-Policy"] = widget.page_csp(frame_ancestors())
-    response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
-    response.vary.add("Accept-Language")
-    return response
-
-
 @bp.get("/embed/advocacy/<slug>")
 def advocacy_page(slug: str):
     lang = widget.choose_language(request.args.get("lang"), request.accept_languages)
@@ -35,20 +27,15 @@ def advocacy_page(slug: str):
     try:
         found = advocacy.public_advocacy(slug)
     except NotFound:
-        return _page(render_template("embed/unavailable.html", lang=lang, t=t), 404)
+        return unavailable(lang, t)
     path = f"/api/v1/advocacy-campaigns/{quote(found.slug, safe='')}"
-    data = {
-        "lang": lang,
-        "type": found.type,
-        "lookup": f"{path}/targets",
-        "action": f"{path}/outreaches",
-        "grouping": widget.GROUPING.get(lang, ","),
-        "source": widget.clean_source(request.args.get("source")),
-        "referrer": widget.clean_referrer(request.args.get("referrer")),
-        "widget_key": widget.clean_widget_key(request.args.get("key")),
-        "honeypot": HONEYPOT,
-        "strings": widget_advocacy.script_strings(lang),
-    }
+    data = script_data(
+        lang,
+        type=found.type,
+        lookup=f"{path}/targets",
+        action=f"{path}/outreaches",
+        strings=widget_advocacy.script_strings(lang),
+    )
     html = render_template(
         "embed/advocacy.html",
         lang=lang,
@@ -56,7 +43,7 @@ def advocacy_page(slug: str):
         advocacy=found,
         fields=FIELDS,
         honeypot=HONEYPOT,
-        assets=_asset_urls(),
+        assets=asset_urls(),
         data=data,
     )
-    return _page(html)
+    return page_response(html)

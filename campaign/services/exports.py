@@ -25,33 +25,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FULLWIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 INVISIBLE = "\u200b\ufeff\u2060\u180e\u200c\u200d\u00ad"
 
-SIGNATURE_HEADER = (
-    "id",
-    "given_name",
-    "family_name",
-    "email",
-    "postal_code",
-    "country",
-    "region",
-    "comment",
-    "source",
-    "referrer",
-    "status",
-    "created_at",
-)
-SIGNUP_HEADER = (
-    "id",
-    "given_name",
-    "family_name",
-    "email",
-    "postal_code",
-    "country",
-    "region",
-    "consent",
-    "source",
-    "referrer",
-    "created_at",
-)
+# Who acted: the columns both exports start with.
+SIGNER_COLUMNS = ("id", "given_name", "family_name", "email", "postal_code", "country", "region")
+SIGNATURE_HEADER = (*SIGNER_COLUMNS, "comment", "source", "referrer", "status", "created_at")
+SIGNUP_HEADER = (*SIGNER_COLUMNS, "consent", "source", "referrer", "created_at")
 # What is shown from the person rather than the action: the inbox, and consent, which is
 # the action's only while the person has not withdrawn it since (one-click unsubscribe).
 PERSON_COLUMNS = ("email", "consent")

@@ -7,10 +7,7 @@ drawn in the browser from the public tallies endpoint, so they show exactly what
 publishes and nothing more.
 """
 
-from functools import cache
-
 from flask import Blueprint, Response, render_template, request
-from markupsafe import Markup, escape
 from werkzeug.http import quote_etag
 
 from campaign.models import Campaign
@@ -74,15 +71,6 @@ def _render(template: str, lang: str, path: str, status: int = 200, **context):
     return web.page_response(html, status)
 
 
-@cache
-def _country_options(lang: str) -> Markup:
-    """The country list's options, rendered once per language: every sign form repeats it."""
-    return Markup("\n").join(
-        Markup('<option value="{}">{}').format(code, escape(label))
-        for code, label in widget.countries(lang)
-    )
-
-
 def _not_found(lang: str):
     return _render("not_found.html", lang, request.path, 404)
 
@@ -103,7 +91,7 @@ def _campaign_context(model: Campaign) -> dict:
         "campaign": campaign,
         "milestones": reached,
         "advocacy": campaign.get("advocacy_campaigns", []),
-        "country_options": _country_options(web.language()),
+        "country_options": widget.country_options(web.language()),
         "honeypot": widget.HONEYPOT,
         "fields": widget.FORM_FIELDS,
     }

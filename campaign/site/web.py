@@ -1,17 +1,13 @@
 """What every site page shares: asset URLs, the API base, the response headers."""
 
-import hashlib
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, make_response, request, send_file
 
 from campaign.errors import abort
-from campaign.site import widget
+from campaign.site import static, widget
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "site"
-ASSETS = ("site.css", "charts.js", "site.js", "panels.js", "organize.js")
+ASSETS = static.files("site", ("site.css", "charts.js", "site.js", "panels.js", "organize.js"))
 ASSET_MAX_AGE = 3600
 # Pages are cached briefly, like the campaign JSON: a news spike is answered by caches.
 PAGE_MAX_AGE = 30
@@ -19,22 +15,15 @@ PAGE_MAX_AGE = 30
 assets = Blueprint("site_assets", __name__)
 
 
-@cache
-def _fingerprint(name: str) -> str:
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
-
-
 def asset_url(name: str) -> str:
-    # The content hash in the query lets browsers keep assets for an hour and still see a
-    # new release at once.
-    return f"/site/assets/{name}?v={_fingerprint(name)}"
+    return static.url("/site/assets", name, ASSETS[name])
 
 
 @assets.get("/site/assets/<name>")
 def asset(name: str):
     if name not in ASSETS:
         abort(404, f"No site asset is named {name!r}.", slug="not-found")
-    return send_file(STATIC_DIR / name, max_age=ASSET_MAX_AGE, conditional=True)
+    return send_file(ASSETS[name], max_age=ASSET_MAX_AGE, conditional=True)
 
 
 def api_origin() -> str:

@@ -11,6 +11,7 @@ from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 import pycountry
+from markupsafe import Markup, escape
 
 from campaign.ratelimit import WIDGET_KEY_PATTERN
 
@@ -110,20 +111,18 @@ LANGUAGES = tuple(STRINGS)
 # The page script groups with the same character rather than trusting the browser's Intl
 # data, which some builds lack for Armenian.
 GROUPING = {"en": ",", "hy": "\u00a0"}
-# The strings embed.js's page script needs in the browser; the rest are rendered server-side.
-SCRIPT_STRINGS = (
-    "count_of_goal",
-    "count_only",
-    "submit",
+# What every page script needs to send a form and to say why the API refused it.
+FORM_SCRIPT_STRINGS = (
     "sending",
     "error_required",
     "error_email",
     "error_fields",
     "error_rate",
     "error_rate_soon",
-    "error_closed",
     "error_generic",
 )
+# The strings embed.js's page script needs in the browser; the rest are rendered server-side.
+SCRIPT_STRINGS = ("count_of_goal", "count_only", "submit", "error_closed", *FORM_SCRIPT_STRINGS)
 
 # The sign form's fields, shared by the widget and the campaign website: (name, autocomplete
 # token, input type, required), in the order the form shows them. Names are the API's.
@@ -185,6 +184,15 @@ def countries(language: str) -> tuple[tuple[str, str], ...]:
         english = getattr(country, "common_name", None) or country.name
         names.append((country.alpha_2, translation.gettext(english)))
     return tuple(sorted(names, key=lambda pair: pair[1].casefold()))
+
+
+@cache
+def country_options(language: str) -> Markup:
+    """The country list's options, rendered once per language: every sign form repeats it."""
+    return Markup("\n").join(
+        Markup('<option value="{}">{}').format(code, escape(label))
+        for code, label in countries(language)
+    )
 
 
 def clean_source(raw: str | None) -> str:

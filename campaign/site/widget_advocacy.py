@@ -69,7 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "choose_one": "Խնդրում ենք ընտրել առնվազն մեկ հասցեատեր։",
     },
 }
-# What the page script needs, from this module and from the petition widget's words.
+# What the page script needs of this module's words (with the petition widget's form words).
 SCRIPT_STRINGS = (
     "looking",
     "lookup",
@@ -83,15 +83,6 @@ SCRIPT_STRINGS = (
     "submit_letter",
     "submit_call",
 )
-SHARED_SCRIPT_STRINGS = (
-    "sending",
-    "error_required",
-    "error_email",
-    "error_fields",
-    "error_rate",
-    "error_rate_soon",
-    "error_generic",
-)
 
 
 def strings(language: str) -> dict[str, str]:
@@ -102,6 +93,6 @@ def strings(language: str) -> dict[str, str]:
 
 def script_strings(language: str) -> dict[str, str]:
     t = strings(language)
-    return {key: t[key] for key in (*SCRIPT_STRINGS, *SHARED_SCRIPT_STRINGS)} | {
+    return {key: t[key] for key in (*SCRIPT_STRINGS, *widget.FORM_SCRIPT_STRINGS)} | {
         "error_closed": t["closed"]
     }

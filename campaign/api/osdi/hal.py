@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from campaign.models import Person, Petition, Signature
+from campaign.models import AdvocacyCampaign, Person, Petition, Signature
 
 PREFIX = "/osdi/v1"
 OSDI_VERSION = "1.1"
@@ -79,8 +79,8 @@ def entry_point() -> dict:
     }
 
 
-def petition(item: Petition, total_signatures: int) -> dict:
-    path = petition_path(item)
+def action_page(item: Petition | AdvocacyCampaign) -> dict:
+    """What OSDI says of every action page (a petition, an advocacy campaign) by its slug."""
     return {
         "identifiers": identifiers(item.slug),
         "origin_system": PRODUCT_NAME,
@@ -88,6 +88,13 @@ def petition(item: Petition, total_signatures: int) -> dict:
         "modified_date": item.updated_at,
         "name": item.slug,
         "title": item.title,
+    }
+
+
+def petition(item: Petition, total_signatures: int) -> dict:
+    path = petition_path(item)
+    return {
+        **action_page(item),
         "description": item.campaign.summary,
         "petition_text": item.text,
         "browser_url": browser_url(f"/api/v1/petitions/{item.slug}"),

@@ -4,7 +4,14 @@ An OSDI outreach here is one stored outreach: one person's letter or call to one
 so its ``targets`` holds that one target.
 """
 
-from campaign.api.osdi.hal import PRODUCT_NAME, browser_url, identifiers, link, person_path
+from campaign.api.osdi.hal import (
+    PRODUCT_NAME,
+    action_page,
+    browser_url,
+    identifiers,
+    link,
+    person_path,
+)
 from campaign.models import AdvocacyCampaign, Outreach
 
 OSDI_TYPES = {"letter": "email", "call": "phone"}
@@ -33,12 +40,7 @@ def _fixed(target) -> dict:
 def campaign_doc(item: AdvocacyCampaign, total: int) -> dict:
     path = campaign_path(item)
     return {
-        "identifiers": identifiers(item.slug),
-        "origin_system": PRODUCT_NAME,
-        "created_date": item.created_at,
-        "modified_date": item.updated_at,
-        "name": item.slug,
-        "title": item.title,
+        **action_page(item),
         "description": item.description,
         "template": item.script if item.type == "call" else item.template,
         "browser_url": browser_url(f"/api/v1/advocacy-campaigns/{item.slug}"),

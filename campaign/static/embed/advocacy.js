@@ -7,6 +7,8 @@
 (function () {
   "use strict";
 
+  var F = window.CampaignPage;
+  var el = F.element;
   var data = JSON.parse(document.getElementById("widget-data").textContent);
   var T = data.strings;
   var zipForm = document.getElementById("zip-form");
@@ -17,72 +19,25 @@
   var letters = document.getElementById("letters");
   var postalCode = "";
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, key) {
-      return key in values ? values[key] : match;
-    });
-  }
-
-  var parentOrigin = "*";
-  try {
-    if (data.referrer) parentOrigin = new URL(data.referrer).origin;
-  } catch (e) {
-    parentOrigin = "*";
-  }
-  var lastHeight = 0;
-  function sendHeight() {
-    if (window.parent === window) return;
-    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (height === lastHeight) return;
-    lastHeight = height;
-    window.parent.postMessage({ type: "campaign-embed:resize", height: height }, parentOrigin);
-  }
-  if (window.ResizeObserver) new ResizeObserver(sendHeight).observe(document.documentElement);
-  window.addEventListener("load", sendHeight);
-  sendHeight();
+  F.reportHeight(data.referrer);
 
   if (!zipForm) return;
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text) node.textContent = text;
-    Object.keys(attrs || {}).forEach(function (name) {
-      node.setAttribute(name, attrs[name]);
-    });
-    return node;
-  }
-
+  // By id, not by form: the API may name the ZIP, which is asked in the first form.
   function fieldError(name, message) {
-    var input = document.getElementById(name);
-    var slot = document.getElementById(name + "-error");
-    if (!input || !slot) return false;
-    slot.textContent = message;
-    input.setAttribute("aria-invalid", message ? "true" : "false");
-    return true;
+    return F.markField(document.getElementById(name), document.getElementById(name + "-error"), message);
   }
 
   function links(target) {
     var box = el("p", "", { class: "links" });
     var phoneUrl = target.phone_url || (target.phone ? "tel:+1" + target.phone.replace(/\D/g, "") : "");
-    if (phoneUrl) box.appendChild(el("a", format(T.call, { phone: target.phone }), { href: phoneUrl }));
+    if (phoneUrl) box.appendChild(el("a", F.format(T.call, { phone: target.phone }), { href: phoneUrl }));
     if (target.contact_form) {
       box.appendChild(
         el("a", T.contact_form, { href: target.contact_form, target: "_blank", rel: "noopener" })
       );
     }
     return box;
-  }
-
-  function rateMessage(response) {
-    var seconds = parseInt(response.headers.get("Retry-After"), 10);
-    var minutes = Math.max(1, Math.ceil((isNaN(seconds) ? 60 : seconds) / 60));
-    return minutes > 1 ? format(T.error_rate, { minutes: minutes }) : T.error_rate_soon;
-  }
-
-  function readJson(response) {
-    return response.json().catch(function () {
-      return null;
-    });
   }
 
   function showTargets(found) {
@@ -127,22 +82,17 @@
     var button = document.getElementById("lookup");
     button.disabled = true;
     statusEl.textContent = T.looking;
-    fetch(data.lookup + "?postal_code=" + encodeURIComponent(value) + "&country=US", {
-      credentials: "omit",
-      headers: { Accept: "application/json" },
-    })
-      .then(function (response) {
-        return readJson(response).then(function (body) {
-          if (response.ok && body) {
-            postalCode = value;
-            showTargets(body);
-          } else {
-            statusEl.textContent = "";
-            var errors = (body && body.errors) || {};
-            fieldError("postal_code", errors.postal_code ? T.error_zip : T.error_generic);
-            document.getElementById("postal_code").focus();
-          }
-        });
+    F.call(data.lookup + "?postal_code=" + encodeURIComponent(value) + "&country=US")
+      .then(function (answer) {
+        if (answer.response.ok && answer.document) {
+          postalCode = value;
+          showTargets(answer.document);
+        } else {
+          statusEl.textContent = "";
+          var errors = (answer.document && answer.document.errors) || {};
+          fieldError("postal_code", errors.postal_code ? T.error_zip : T.error_generic);
+          document.getElementById("postal_code").focus();
+        }
       })
       .catch(function () {
         statusEl.textContent = T.error_generic;
@@ -155,7 +105,6 @@
   if (!form) return;
   var alertEl = document.getElementById("alert");
   var submit = document.getElementById("submit");
-  var submitLabel = submit.textContent;
   var FIELDS = ["given_name", "family_name", "email", "message"];
 
   function chosen() {
@@ -168,39 +117,15 @@
       });
   }
 
-  function validate() {
-    var ok = true;
-    FIELDS.forEach(function (name) {
-      fieldError(name, "");
-      var input = form.elements[name];
-      var value = input.value.trim();
-      var message = "";
-      if (input.required && !value) message = T.error_required;
-      else if (name === "email" && value && !/^[^@\s]+@[^@\s]+$/.test(value)) message = T.error_email;
-      if (message) {
-        fieldError(name, message);
-        ok = false;
-      }
-    });
-    return ok;
-  }
-
   function body() {
-    var payload = {
-      consent: form.elements.consent.checked,
-      postal_code: postalCode,
-      country: "US",
-      targets: chosen(),
-    };
-    FIELDS.forEach(function (name) {
-      var value = form.elements[name].value.trim();
-      if (value) payload[name] = value;
-    });
+    var payload = F.typed(form, FIELDS);
+    payload.consent = form.elements.consent.checked;
+    payload.postal_code = postalCode;
+    payload.country = "US";
+    payload.targets = chosen();
     if (form.elements.outcome) payload.outcome = form.elements.outcome.value;
     if (data.source) payload.source = data.source;
     if (data.referrer) payload.referrer = data.referrer;
-    var trap = form.elements[data.honeypot];
-    if (trap && trap.value) payload[data.honeypot] = trap.value;
     return payload;
   }
 
@@ -208,7 +133,7 @@
     letters.textContent = "";
     receipt.targets.forEach(function (target, index) {
       var box = el("section", "", { class: "letter", "aria-labelledby": "letter-" + index });
-      box.appendChild(el("h3", format(T.letter_for, { name: target.name }), { id: "letter-" + index }));
+      box.appendChild(el("h3", F.format(T.letter_for, { name: target.name }), { id: "letter-" + index }));
       box.appendChild(links(target));
       if (target.subject) box.appendChild(el("p", target.subject, { class: "subject" }));
       var text = el("textarea", "", { readonly: "", rows: "8", "aria-labelledby": "letter-" + index });
@@ -222,29 +147,6 @@
     thanks.focus();
   }
 
-  function showProblem(response, problem) {
-    if (response.status === 429) {
-      alertEl.textContent = rateMessage(response);
-      return;
-    }
-    if (response.status === 409) {
-      alertEl.textContent = T.error_closed;
-      return;
-    }
-    var errors = (problem && problem.errors) || null;
-    if (response.status === 422 && errors) {
-      var placed = false;
-      Object.keys(errors).forEach(function (name) {
-        placed = fieldError(name, [].concat(errors[name]).join(" ")) || placed;
-      });
-      alertEl.textContent = placed ? T.error_fields : T.error_generic;
-      var invalid = form.querySelector("[aria-invalid=true]");
-      if (invalid) invalid.focus();
-      return;
-    }
-    alertEl.textContent = T.error_generic;
-  }
-
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (submit.disabled) return;
@@ -253,34 +155,26 @@
       alertEl.textContent = T.choose_one;
       return;
     }
-    if (!validate()) {
-      alertEl.textContent = T.error_fields;
-      form.querySelector("[aria-invalid=true]").focus();
+    FIELDS.forEach(function (name) {
+      fieldError(name, "");
+    });
+    if (!F.checkFields(form, FIELDS, T, fieldError)) {
+      F.alertAt(form, alertEl, T.error_fields);
       return;
     }
-    submit.disabled = true;
-    submit.textContent = T.sending;
-    var headers = { "Content-Type": "application/json", Accept: "application/json" };
-    if (data.widget_key) headers["X-Widget-Key"] = data.widget_key;
-    fetch(data.action, {
-      method: "POST",
-      credentials: "omit",
-      cache: "no-store",
-      headers: headers,
-      body: JSON.stringify(body()),
-    })
-      .then(function (response) {
-        return readJson(response).then(function (document) {
-          if (response.ok && document) showLetters(document);
-          else showProblem(response, document);
-        });
-      })
-      .catch(function () {
+    var headers = data.widget_key ? { "X-Widget-Key": data.widget_key } : {};
+    F.post(
+      submit,
+      T.sending,
+      data.action,
+      { body: body(), headers: headers },
+      function (answer) {
+        if (answer.response.ok && answer.document) showLetters(answer.document);
+        else F.alertAt(form, alertEl, F.refusal(answer, T, fieldError, { grouping: data.grouping }));
+      },
+      function () {
         alertEl.textContent = T.error_generic;
-      })
-      .then(function () {
-        submit.disabled = false;
-        submit.textContent = submitLabel;
-      });
+      }
+    );
   });
 })();

@@ -8,10 +8,7 @@
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-
-  function grouped(n, grouping) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, grouping || ",");
-  }
+  var grouped = window.CampaignPage.grouped;
 
   function el(name, attrs, text) {
     var node = document.createElementNS(SVG, name);
@@ -111,12 +108,6 @@
     figure.setAttribute("data-drawn", String(rows.length));
   }
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, key) {
-      return key in values ? values[key] : match;
-    });
-  }
-
   var regionNames = null;
   function countryName(code, lang, otherLabel) {
     if (code === "other") return otherLabel;
@@ -128,5 +119,5 @@
     }
   }
 
-  window.CampaignCharts = { draw: draw, grouped: grouped, format: format, countryName: countryName };
+  window.CampaignCharts = { draw: draw, countryName: countryName };
 })();

@@ -6,10 +6,10 @@
 (function () {
   "use strict";
 
+  var F = window.CampaignPage;
   var data = JSON.parse(document.getElementById("site-data").textContent);
   var T = data.strings;
   var C = window.CampaignCharts;
-  var API = data.api + "/api/v1/";
   var KEY = "campaign.organizerToken";
   var FAR_FUTURE = "2999-01-01T00:00:00Z";
 
@@ -22,47 +22,29 @@
   var token = null;
   var scopes = {};
 
-  function format(template, values) {
-    return C.format(template, values);
-  }
+  var format = F.format;
+  var el = F.element;
+
   function number(n) {
-    return C.grouped(n, data.grouping);
+    return F.grouped(n, data.grouping);
   }
   function path(parts) {
-    return API + parts.map(encodeURIComponent).join("/");
-  }
-  function el(name, text, attrs) {
-    var node = document.createElement(name);
-    if (text !== undefined && text !== null) node.textContent = text;
-    Object.keys(attrs || {}).forEach(function (key) {
-      node.setAttribute(key, attrs[key]);
-    });
-    return node;
+    return F.apiPath(data.api, parts);
   }
 
+  // Organizer answers are never cached: each is for this token only.
   function call(url, options) {
     options = options || {};
-    var init = {
-      method: options.method || "GET",
-      credentials: "omit",
+    return F.call(url, {
+      method: options.method,
+      body: options.body,
+      accept: options.accept,
+      raw: options.raw,
       cache: "no-store",
-      headers: { Accept: options.accept || "application/json", Authorization: "Bearer " + token },
-    };
-    if (options.body) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(options.body);
-    }
-    return fetch(url, init).then(function (response) {
-      if (response.status === 401) signOut(T.bad_token);
-      if (options.raw) return { response: response };
-      return response
-        .json()
-        .catch(function () {
-          return null;
-        })
-        .then(function (document) {
-          return { response: response, document: document };
-        });
+      headers: { Authorization: "Bearer " + token },
+    }).then(function (answer) {
+      if (answer.response.status === 401) signOut(T.bad_token);
+      return answer;
     });
   }
 

@@ -160,7 +160,7 @@ window.DashboardPanels = function (ui) {
 
   function download(url, filename) {
     call(url, { raw: true, accept: "text/csv" }).then(function (answer) {
-      if (!answer.response.ok) return answer.response.json().catch(function () { return null; }).then(function (doc) { refused({ response: answer.response, document: doc }); });
+      if (!answer.response.ok) return window.CampaignPage.answer(answer.response).then(refused);
       return answer.response.blob().then(function (blob) {
         var a = el("a", null, { href: URL.createObjectURL(blob), download: filename });
         document.body.appendChild(a);

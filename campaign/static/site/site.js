@@ -6,41 +6,22 @@
 (function () {
   "use strict";
 
+  var F = window.CampaignPage;
   var data = JSON.parse(document.getElementById("site-data").textContent);
   var T = data.strings;
   var C = window.CampaignCharts;
-  var API = data.api + "/api/v1/";
+  var format = F.format;
+  var element = F.element;
 
-  function format(template, values) {
-    return C.format(template, values);
-  }
   function number(n) {
-    return C.grouped(n, data.grouping);
+    return F.grouped(n, data.grouping);
   }
   function path(parts) {
-    return API + parts.map(encodeURIComponent).join("/");
+    return F.apiPath(data.api, parts);
   }
-
-  function request(url, options) {
-    options = options || {};
-    var init = { method: options.method || "GET", credentials: "omit", headers: { Accept: "application/json" } };
-    if (options.body) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(options.body);
-      init.cache = "no-store";
-    } else {
-      init.cache = "no-cache"; // revalidate: a count must not come from a stale copy
-    }
-    return fetch(url, init).then(function (response) {
-      return response
-        .json()
-        .catch(function () {
-          return null;
-        })
-        .then(function (document) {
-          return { response: response, document: document };
-        });
-    });
+  function read(url) {
+    // Revalidated: a count must not come from a stale copy.
+    return F.call(url, { cache: "no-cache" });
   }
 
   // ---- counters ----
@@ -58,7 +39,7 @@
   }
 
   function refreshTally(slug) {
-    return request(path(["petitions", slug, "tally"])).then(function (answer) {
+    return read(path(["petitions", slug, "tally"])).then(function (answer) {
       if (answer.response.ok && answer.document) {
         showCount(slug, answer.document.signature_count, answer.document.goal);
       }
@@ -86,12 +67,7 @@
     return names;
   };
   Form.prototype.fieldError = function (name, message) {
-    var input = this.form.elements[name];
-    var slot = document.getElementById(this.prefix + "-" + name + "-error");
-    if (!input || !slot) return false;
-    slot.textContent = message;
-    input.setAttribute("aria-invalid", message ? "true" : "false");
-    return true;
+    return F.markField(this.form.elements[name], document.getElementById(this.prefix + "-" + name + "-error"), message);
   };
   Form.prototype.clear = function () {
     var self = this;
@@ -101,74 +77,40 @@
     if (this.alert) this.alert.textContent = "";
   };
   Form.prototype.validate = function () {
-    var self = this, ok = true;
-    this.names().forEach(function (name) {
-      var input = self.form.elements[name];
-      var value = input.value.trim();
-      var message = "";
-      if (input.required && !value) message = T.error_required;
-      else if (input.type === "email" && value && !/^[^@\s]+@[^@\s]+$/.test(value)) message = T.error_email;
-      if (message) {
-        self.fieldError(name, message);
-        ok = false;
-      }
-    });
+    var ok = F.checkFields(this.form, this.names(), T, this.fieldError.bind(this));
     if (!ok) this.fail(T.error_fields);
     return ok;
   };
   Form.prototype.fail = function (message) {
-    this.alert.textContent = message;
-    var invalid = this.form.querySelector("[aria-invalid=true]");
-    if (invalid) invalid.focus();
+    F.alertAt(this.form, this.alert, message);
   };
   Form.prototype.payload = function () {
-    var payload = {}, form = this.form;
-    this.names().forEach(function (name) {
-      var value = form.elements[name].value.trim();
-      if (value) payload[name] = value;
-    });
-    if (form.elements.consent) payload.consent = form.elements.consent.checked;
-    var trap = form.querySelector(".hp input");
-    if (trap && trap.value) payload[trap.name] = trap.value;
+    var payload = F.typed(this.form, this.names());
+    if (this.form.elements.consent) payload.consent = this.form.elements.consent.checked;
     if (/^https?:/.test(location.href)) payload.referrer = location.href.split("#")[0].slice(0, 2048);
     return payload;
   };
-  Form.prototype.problem = function (response, problem) {
-    if (response.status === 429) {
-      var seconds = parseInt(response.headers.get("Retry-After"), 10);
-      var minutes = Math.max(1, Math.ceil((isNaN(seconds) ? 60 : seconds) / 60));
-      this.fail(minutes > 1 ? format(T.error_rate, { minutes: number(minutes) }) : T.error_rate_soon);
-      return;
-    }
-    if (response.status === 409) return this.fail(T.error_closed);
-    var errors = problem && problem.errors;
-    if (response.status === 422 && errors) {
-      var self = this, placed = false;
-      Object.keys(errors).forEach(function (name) {
-        placed = self.fieldError(name, [].concat(errors[name]).join(" ")) || placed;
-      });
-      return this.fail(placed ? T.error_fields : (problem.detail || T.error_generic));
-    }
-    this.fail(T.error_generic);
+  Form.prototype.problem = function (answer) {
+    // The API's own detail says what a field error the form cannot show is about.
+    this.fail(F.refusal(answer, T, this.fieldError.bind(this), { grouping: data.grouping, detail: true }));
   };
   Form.prototype.send = function (url, body, done) {
-    var self = this, label = this.button.textContent;
+    var self = this;
     this.clear();
     if (!this.validate()) return;
-    this.button.disabled = true;
-    this.button.textContent = T.sending;
-    request(url, { method: "POST", body: body || this.payload() })
-      .then(function (answer) {
+    F.post(
+      this.button,
+      T.sending,
+      url,
+      { body: body || this.payload() },
+      function (answer) {
         if (answer.response.ok) done(answer.document);
-        else self.problem(answer.response, answer.document);
-      })
-      .catch(function () {
+        else self.problem(answer);
+      },
+      function () {
         self.fail(T.error_generic);
-      })
-      .then(function () {
-        self.button.disabled = false;
-        self.button.textContent = label;
-      });
+      }
+    );
   };
   Form.prototype.thank = function (message) {
     this.form.hidden = true;
@@ -201,15 +143,6 @@
   });
 
   // ---- letters and calls ----
-  function element(name, text, attrs) {
-    var node = document.createElement(name);
-    if (text) node.textContent = text;
-    Object.keys(attrs || {}).forEach(function (key) {
-      node.setAttribute(key, attrs[key]);
-    });
-    return node;
-  }
-
   function targetItem(target, links) {
     var li = element("li");
     li.appendChild(element("p", target.name)).className = "count";
@@ -247,14 +180,14 @@
       var url = path(["advocacy-campaigns", slug, "targets"]) + "?postal_code=" + encodeURIComponent(code) + "&country=US";
       list.hidden = false;
       list.textContent = T.looking_up;
-      Promise.all([request(url), details || request(path(["advocacy-campaigns", slug]))])
+      Promise.all([read(url), details || read(path(["advocacy-campaigns", slug]))])
         .then(function (answers) {
           var lookupAnswer = answers[0];
           details = Promise.resolve(answers[1]);
           list.textContent = "";
           if (!lookupAnswer.response.ok) {
             list.hidden = true;
-            return finder.problem(lookupAnswer.response, lookupAnswer.document);
+            return finder.problem(lookupAnswer);
           }
           found = lookupAnswer.document;
           if (!found.targets.length) {
@@ -333,7 +266,7 @@
   var figures = document.querySelectorAll("figure[data-chart]");
   if (figures.length) {
     var slug = figures[0].getAttribute("data-campaign");
-    request(path(["campaigns", slug, "tallies"]) + "?interval=day").then(function (answer) {
+    read(path(["campaigns", slug, "tallies"]) + "?interval=day").then(function (answer) {
       if (!answer.response.ok || !answer.document) return;
       var tallies = answer.document;
       figures.forEach(function (figure) {
