@@ -1,5 +1,7 @@
 """Helpers shared by the tests: organizer tokens, a signer's body, signing through the service,
-row counts, and counter rows checked against the rows they stand for."""
+row counts, and counter rows checked against the rows they stand for.
+
+Services never commit; a helper that calls one commits as a request or command would."""
 
 from collections import Counter as Counts
 from datetime import datetime, timedelta
@@ -30,6 +32,7 @@ def token(app, scopes: str = ALL_SCOPES, name: str = "") -> str:
     """A new organizer token's secret with these scopes (comma-separated, as the CLI takes)."""
     with app.app_context():
         _, secret = tokens.create(name or f"test-{next(_names)}", tokens.parse_scopes(scopes))
+        db.session.commit()
         db.session.remove()
     return secret
 
