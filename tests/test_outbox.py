@@ -129,6 +129,7 @@ def test_a_worker_killed_mid_batch_delivers_nothing_twice_and_drops_nothing(
     app = make_app(WEBHOOKS_ALLOW_HTTP=True)
     with app.app_context():
         webhooks.create(receiver.url, ["signup.created"])
+        db.session.commit()
     client = app.test_client()
     total = 12
     for n in range(total):

@@ -153,8 +153,8 @@ def lookup(token: str) -> Petition | None:
 
 
 def confirm(token: str) -> Petition | None:
-    """Confirm the signature ``token`` was sent for and commit; its petition, or None when
-    the token is unknown, expired or already used."""
+    """Confirm the signature ``token`` was sent for; its petition, or None when the token is
+    unknown, expired or already used."""
     found = db.session.execute(
         select(ConfirmationToken.signature_id, ConfirmationToken.expires_at).where(
             ConfirmationToken.token_hash == token_hash(token)
@@ -170,7 +170,6 @@ def confirm(token: str) -> Petition | None:
     if petition is not None:
         _adopt_details(found.signature_id)
         milestones.record(petition, counters.total(counters.petition_subject(petition.id)))
-    db.session.commit()
     return petition
 
 
@@ -269,7 +268,6 @@ def settings_and_counts(petition: Petition) -> dict:
 
 
 def set_required(petition: Petition, required: bool) -> dict:
-    """Turn confirmation on or off and commit; see the module notes for what changes."""
+    """Turn confirmation on or off; see the module notes for what changes."""
     petition.requires_confirmation = required
-    db.session.commit()
     return settings_and_counts(petition)
