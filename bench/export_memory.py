@@ -121,11 +121,13 @@ def load(rows: int) -> None:
 def export() -> dict:
     """Download the CSV once through the app; runs in a fresh process."""
     from campaign import create_app
+    from campaign.models.base import db
     from campaign.services import tokens
 
     app = create_app()
     with app.app_context():
         _, secret = tokens.create(f"bench-{os.getpid()}", ["export"])
+        db.session.commit()
     client = app.test_client()
     # One warm-up request, so that imports and first-use caches are not counted as streaming.
     client.get(

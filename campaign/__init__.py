@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from campaign import config as settings
 from campaign import hardening, observability
 from campaign.api.auth import WRITE_METHODS
+from campaign.api.transaction import end_write
 from campaign.extensions import cors, migrate, rest_api
 from campaign.models.base import db
 from campaign.ratelimit import limiter
@@ -53,10 +54,15 @@ class CampaignFlask(Flask):
             return synced
 
     def dispatch_request(self):
+        # A write's transaction ends here, once its view has answered: the request's one
+        # commit (see api.transaction). A write is never run twice: if the database dropped
+        # its connection, it answers 503 with Retry-After.
+        if request.method in WRITE_METHODS:
+            return end_write(self.make_response(super().dispatch_request()))
         # The pool does not ping each connection before use (a round trip per request);
         # a connection the database dropped is found on first use instead. SQLAlchemy then
         # discards it and every older pooled one, and a read simply runs again on a fresh
-        # connection. A write is not repeated: it answers 503 with Retry-After.
+        # connection.
         try:
             return super().dispatch_request()
         except DBAPIError as error:

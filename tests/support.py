@@ -1,6 +1,8 @@
 """Helpers shared by the tests: organizer tokens, a signer's body, signing through the service,
 row counts, counter rows checked against the rows they stand for, and pages as a browser
-gets them (their HTML, policy and script data)."""
+gets them (their HTML, policy and script data).
+
+Services never commit; a helper that calls one commits as a request or command would."""
 
 import json
 import re
@@ -46,6 +48,7 @@ def token(app, scopes: str = ALL_SCOPES, name: str = "") -> str:
     """A new organizer token's secret with these scopes (comma-separated, as the CLI takes)."""
     with app.app_context():
         _, secret = tokens.create(name or f"test-{next(_names)}", tokens.parse_scopes(scopes))
+        db.session.commit()
         db.session.remove()
     return secret
 
@@ -104,11 +107,13 @@ def require_confirmation(app, petition: str = ALL_DEMANDS) -> None:
 
 
 def sign(app, *addresses: str, petition: str = PETITION, **extra) -> None:
-    """Sign each address onto ``petition`` through the write service."""
+    """Sign each address onto ``petition`` through the write service, one transaction each
+    (where nothing else is in it, the statement may run alone, as without an Idempotency-Key)."""
     with app.app_context():
         slug = find_petition(petition).slug
         for email in addresses:
-            signing.sign(slug, signer(email, **extra), "")
+            signing.sign(slug, signer(email, **extra), "", may_commit_alone=True)
+            db.session.commit()
 
 
 def emails(n: int, start: int = 0) -> list[str]:
@@ -127,7 +132,9 @@ def signature_of(app, email: str):
 
 def join(app, email: str, **extra) -> None:
     with app.app_context():
-        signing.join(open_campaign(CAMPAIGN).slug, signer(email, **extra), "")
+        slug = open_campaign(CAMPAIGN).slug
+        signing.join(slug, signer(email, **extra), "", may_commit_alone=True)
+        db.session.commit()
 
 
 def signature_ids(app, petition: str = PETITION) -> list[int]:

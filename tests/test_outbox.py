@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from campaign.commands.worker import claim
 from campaign.models import OutboxItem
 from campaign.models.base import db
 from campaign.models.outbox import OUTBOX_KINDS
@@ -101,12 +102,12 @@ def test_a_claimed_item_is_not_taken_by_another_worker_until_its_lease_runs_out(
     with app.app_context():
         outbox.enqueue("webhook", {"event": "x", "body": {}})
         db.session.commit()
-        [first] = [item.id for item in outbox.claim("worker-a", 10)]
-        assert outbox.claim("worker-b", 10) == []
+        [first] = [item.id for item in claim("worker-a", 10)]
+        assert claim("worker-b", 10) == []
     # worker-a dies; once its lease has run out the item is claimed again.
     set_rows(app, OutboxItem, claimed_until=ago(seconds=1))
     with app.app_context():
-        assert [i.id for i in outbox.claim("worker-b", 10)] == [first]
+        assert [i.id for i in claim("worker-b", 10)] == [first]
 
 
 def _worker_env(database_url: str, tmp_path) -> dict:
@@ -129,6 +130,7 @@ def test_a_worker_killed_mid_batch_delivers_nothing_twice_and_drops_nothing(
     app = make_app(WEBHOOKS_ALLOW_HTTP=True)
     with app.app_context():
         webhooks.create(receiver.url, ["signup.created"])
+        db.session.commit()
     client = app.test_client()
     total = 12
     for n in range(total):

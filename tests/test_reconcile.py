@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import delete, func, select, text, update
 
+from campaign.commands.tallies import repair
 from campaign.models import Milestone, Petition, Signature
 from campaign.models.base import db
 from campaign.services import counters, reconcile
@@ -75,7 +76,7 @@ def test_milestone_backfill_uses_the_time_the_threshold_was_reached(app):
         ).all()[9]
         db.session.execute(delete(Milestone))
         db.session.commit()
-        reconcile.reconcile()
+        repair()
         milestone = db.session.scalar(select(Milestone))
         assert milestone.threshold == 10
         assert milestone.reached_at == tenth

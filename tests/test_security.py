@@ -191,6 +191,7 @@ def _tokens(app):
     made["revoked"] = token(app, name="revoked")
     with app.app_context():
         tokens.revoke("revoked")
+        db.session.commit()
     return made
 
 

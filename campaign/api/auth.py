@@ -1,10 +1,14 @@
 """Organizer authentication: a Bearer token (or OSDI-API-Token) carrying the needed scope."""
 
+import logging
 from functools import wraps
 
 from flask import g, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from campaign.errors import abort
+from campaign.models import ApiToken
+from campaign.models.base import db
 from campaign.services import tokens
 
 BEARER_SCHEME = {
@@ -13,6 +17,8 @@ BEARER_SCHEME = {
     "description": "An organizer token from `flask --app wsgi tokens create NAME --scopes ...`",
 }
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+log = logging.getLogger(__name__)
 
 
 def presented_secret() -> str:
@@ -63,7 +69,7 @@ def require_scope(scope: str):
                 )
             if scope not in token.scope_set:
                 abort(403, f"This token lacks the {scope!r} scope.", slug="insufficient-scope")
-            tokens.touch(token, in_session=request.method in WRITE_METHODS)
+            note_use(token)
             g.token = token
             return view(*args, **kwargs)
 
@@ -89,6 +95,37 @@ def optional_organizer():
             slug="unauthorized",
             headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
         )
-    tokens.touch(token, in_session=False)
+    note_use(token)
     g.token = token
     return token
+
+
+def note_use(token: ApiToken) -> None:
+    """Record that this request used ``token``, at most once a minute (``tokens.touch``).
+
+    A write records it in the request's transaction, committed with everything else (on
+    SQLite that transaction already holds the write lock, which a second connection would
+    wait for in vain); a read, which never commits, records it apart (``touch_apart``).
+    """
+    if request.method in WRITE_METHODS:
+        tokens.touch(token)
+    else:
+        touch_apart(token)
+
+
+def touch_apart(token: ApiToken) -> None:
+    """Record a read's use of ``token`` in a short transaction of its own, best effort.
+
+    The one commit outside a write request's (``campaign.api.transaction``): a read never
+    commits the request's session, yet organizers mostly read, and a token's last use is how
+    a stale one is spotted. A separate connection keeps the read a read; a failure loses
+    only this note.
+    """
+    statement = tokens.touch_statement(token)
+    if statement is None:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(statement)
+    except SQLAlchemyError as error:
+        log.warning("could not record token use: %s", error)

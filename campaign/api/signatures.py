@@ -42,13 +42,13 @@ class Signatures(MethodView):
         key = idempotency_key()
 
         def write() -> dict:
-            # Without a key nothing joins the write's transaction, so it may commit alone.
+            # Without a key no idempotency record joins the write's transaction.
             return signing.sign(
                 slug,
                 details,
                 people.hash_address(client_address()),
                 honeypot=honeypot_filled(details),
-                commit=key is None,
+                may_commit_alone=key is None,
                 link_base=links.believed_base_url(request.scheme, request.host),
             )
 

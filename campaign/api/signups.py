@@ -42,13 +42,13 @@ class Signups(MethodView):
         key = idempotency_key()
 
         def write() -> dict:
-            # Without a key nothing joins the write's transaction, so it may commit alone.
+            # Without a key no idempotency record joins the write's transaction.
             return signing.join(
                 slug,
                 details,
                 people.hash_address(client_address()),
                 honeypot=honeypot_filled(details),
-                commit=key is None,
+                may_commit_alone=key is None,
             )
 
         return idempotency.run_once(

@@ -1,6 +1,9 @@
 """Flask commands, one module per group; ``register`` adds them all to an app's CLI.
 
-``db`` (migrations) comes from Flask-Migrate, registered with the extensions.
+Services never commit: each command commits what it asked of them, once, or as it goes
+where it is a loop that must keep what it has done (the worker after each delivery, the
+bulk loader after each batch). ``db`` (migrations) comes from Flask-Migrate, registered with
+the extensions.
 """
 
 from flask import Flask

@@ -5,6 +5,7 @@ import json
 import click
 from flask.cli import AppGroup
 
+from campaign.models.base import db
 from campaign.services import privacy
 
 people_group = AppGroup("people", help="Personal-data rights: export or erase a person.")
@@ -27,6 +28,7 @@ def people_erase(email: str) -> None:
     result = privacy.erase_by_email(email)
     if result is None:
         raise click.ClickException("no person has that email")
+    db.session.commit()
     click.echo(
         f"erased person {result['person_id']}: {result['signatures']} signatures, "
         f"{result['signups']} sign-ups"

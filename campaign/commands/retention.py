@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from campaign.models.base import db
 from campaign.services import retention
 
 retention_group = AppGroup("retention", help="Delete what is kept no longer than needed.")
@@ -13,6 +14,7 @@ def retention_purge() -> None:
     """Purge old pending signatures, blank old hashed addresses, drop delivered outbox rows
     and idempotency keys past their 24 hours."""
     result = retention.purge()
+    db.session.commit()
     click.echo(
         f"purged {result['pending_signatures']} pending signatures, blanked "
         f"{result['ip_hashes']} hashed addresses, deleted {result['outbox']} delivered messages "

@@ -1,6 +1,7 @@
 """``flask signatures load``: add signatures in bulk from a paper-form CSV or as fake signers."""
 
 import csv
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,9 +11,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from campaign.commands.tallies import repair
 from campaign.models import Petition
 from campaign.models.base import db
-from campaign.services import bulkload, reconcile
+from campaign.services import bulkload
 from schemas.actions import SignatureInputSchema
 
 signatures_group = AppGroup("signatures", help="Signatures in bulk: paper CSVs, test data.")
@@ -71,6 +73,21 @@ def read_csv(path: Path, errors: list[str]):
             yield {**details, "signed_at": when}
 
 
+def load(
+    petition: Petition, rows, batch_size: int, progress: Callable[[int], None]
+) -> bulkload.LoadResult:
+    """Add ``rows`` to ``petition``, committing each batch: a load stopped half way keeps
+    the batches before (see ``bulkload``)."""
+    result = bulkload.LoadResult()
+    add = bulkload.loader(petition)
+    for batch in bulkload.batches(rows, batch_size):
+        result.added += add(batch)
+        db.session.commit()
+        result.read += len(batch)
+        progress(len(batch))
+    return result
+
+
 def _count_lines(path: Path) -> int:
     with path.open("rb") as fh:
         return max(sum(1 for _ in fh) - 1, 0)
@@ -107,13 +124,13 @@ def load_command(petition_slug, csv_path, fake, source, days, seed, batch_size) 
         )
         length = _count_lines(csv_path)
     with click.progressbar(length=length, label=f"loading into {petition.slug}") as bar:
-        result = bulkload.load(petition, rows, batch_size=batch_size, progress=bar.update)
+        result = load(petition, rows, batch_size, bar.update)
     for error in errors[:SHOWN_ERRORS]:
         click.echo(f"  skipped {error}", err=True)
     if len(errors) > SHOWN_ERRORS:
         click.echo(f"  ... and {len(errors) - SHOWN_ERRORS} more bad lines", err=True)
     click.echo("setting counters from the rows ...")
-    report = reconcile.reconcile([petition.campaign.slug])
+    report = repair([petition.campaign.slug])
     click.echo(
         f"added {result.added} signatures, {result.skipped} already signed, "
         f"{len(errors)} bad lines; {len(report.drifts)} counts updated"

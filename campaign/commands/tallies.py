@@ -5,9 +5,22 @@ from contextlib import nullcontext
 import click
 from flask.cli import AppGroup
 
+from campaign.models.base import db
 from campaign.services import reconcile
 
 tallies_group = AppGroup("tallies", help="Counts kept as data: check them against the rows.")
+
+
+def repair(slugs: list[str] | None = None) -> reconcile.Report:
+    """Check these campaigns (default: all) and repair what drifted, one repair at a time;
+    the report of what was repaired."""
+    with reconcile.exclusive():
+        report = reconcile.check(slugs)
+        if not report.clean:
+            reconcile.fix(report)
+            # Inside the lock: another repair must see this one's rows before it checks.
+            db.session.commit()
+    return report
 
 
 def _describe(report: reconcile.Report, drift: reconcile.Drift) -> str:
@@ -48,4 +61,5 @@ def check_command(fix: bool, campaigns: tuple[str, ...]) -> None:
             click.echo(summary + " (run with --fix to repair)")
             raise SystemExit(1)
         reconcile.fix(report)
+        db.session.commit()
         click.echo(summary + ": repaired")

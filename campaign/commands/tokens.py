@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from campaign.models.base import db
 from campaign.services import tokens
 
 tokens_group = AppGroup("tokens", help="Organizer API tokens: create, list, revoke.")
@@ -29,6 +30,7 @@ def tokens_create(name: str, scopes: str) -> None:
         token, secret = tokens.create(name, tokens.parse_scopes(scopes))
     except tokens.TokenError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"created token {token.name!r} with scopes {token.scopes}", err=True)
     click.echo("the secret below is shown only now; store it safely", err=True)
     click.echo(secret)
@@ -62,4 +64,5 @@ def tokens_revoke(name: str) -> None:
         token = tokens.revoke(name)
     except tokens.TokenError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"revoked token {token.name!r} at {_when(token.revoked_at)}")

@@ -1,12 +1,70 @@
-"""``flask worker``: deliver queued email and webhook events from the outbox."""
+"""``flask worker``: deliver queued email and webhook events from the outbox.
+
+The loop commits as it goes, so that a worker stopped at any point has acknowledged every
+item it finished (see ``outbox``): a batch's lease before its first send, a confirmation
+token before its email goes, and each item's outcome on its own, right after its send.
+"""
 
 import signal
+import time
+from collections.abc import Callable
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from campaign.services import outbox_worker
+from campaign.models import OutboxItem
+from campaign.models.base import db
+from campaign.services import outbox, outbox_worker
+
+
+def claim(worker: str, batch: int) -> list[OutboxItem]:
+    """Lease up to ``batch`` due items to ``worker`` and commit the lease; the items, oldest
+    first."""
+    ids = outbox.lease(worker, batch)
+    db.session.commit()
+    return outbox.leased(ids)
+
+
+def deliver(item: OutboxItem) -> bool:
+    """Send one claimed item and commit its outcome in a transaction of its own; True if
+    sent."""
+    claimed = outbox_worker.claimed(item)
+    try:
+        send, stored = outbox_worker.prepare(item)
+        if stored:
+            db.session.commit()
+        status = send()
+    except Exception as error:  # noqa: BLE001 - any failure is retried, never lost
+        db.session.rollback()
+        outbox_worker.failed(claimed, error)
+        db.session.commit()
+        return False
+    outbox_worker.succeeded(claimed, status)
+    db.session.commit()
+    return True
+
+
+def run(*, once: bool, batch: int, idle_seconds: float, stop: Callable[[], bool]) -> int:
+    """Deliver due items until ``stop()`` (or, with ``once``, until none is due); how many."""
+    worker = outbox.worker_name()
+    delivered = 0
+    batches = 0
+    while not stop():
+        items = claim(worker, batch)
+        batches += 1
+        for item in items:
+            delivered += deliver(item)
+            if stop():
+                break
+        if not items:
+            if once:
+                break
+            time.sleep(idle_seconds)
+        elif once and batches >= outbox.ONCE_MAX_BATCHES:
+            break
+    db.session.remove()
+    return delivered
 
 
 @click.command("worker")
@@ -24,7 +82,7 @@ def worker_command(once: bool, batch: int | None, idle: float) -> None:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        delivered = outbox_worker.run(
+        delivered = run(
             once=once,
             batch=batch or current_app.config["OUTBOX_BATCH"],
             idle_seconds=idle,

@@ -1,6 +1,8 @@
 """What organizers change: campaigns, petitions, prisoners, and invalidating signatures.
 
-Organizers see every campaign and petition, drafts and closed ones included.
+Organizers see every campaign and petition, drafts and closed ones included. Nothing here
+commits: the request does, once the view has answered. An edit is flushed, so that the row
+it returns carries ``updated_at`` as it will be stored.
 
 Invalidation keeps every count exact. The rows change with ``UPDATE ... WHERE status =
 'counted' RETURNING``, so of two concurrent invalidations of one signature only one gets the
@@ -70,14 +72,14 @@ def _apply(row, changes: dict) -> None:
 def edit_campaign(slug: str, changes: dict) -> Campaign:
     campaign = find_campaign(slug)
     _apply(campaign, changes)
-    db.session.commit()
+    db.session.flush()
     return _attach_counts(campaign)
 
 
 def edit_petition(slug: str, changes: dict) -> Petition:
     petition = catalog.find_petition(slug, drafts=True)
     _apply(petition, changes)
-    db.session.commit()
+    db.session.flush()
     petition.signature_count = _petition_count(petition)
     return petition
 
@@ -94,7 +96,7 @@ def set_prisoner_status(campaign_slug: str, prisoner_slug: str, status: str) -> 
             slug="not-found",
         )
     prisoner.status = status
-    db.session.commit()
+    db.session.flush()
     return prisoner
 
 
@@ -142,7 +144,7 @@ def _leave_campaign(campaign_id: int, person_ids: set[int]) -> int:
 
 
 def _invalidate(petition: Petition, conditions: list) -> int:
-    """Invalidate the counted signatures of ``petition`` matching ``conditions``; commit."""
+    """Invalidate the counted signatures of ``petition`` matching ``conditions``; how many."""
     table = Signature.__table__
     # Rows are locked in id order, so two bulk invalidations cannot deadlock each other.
     matching = (
@@ -162,7 +164,6 @@ def _invalidate(petition: Petition, conditions: list) -> int:
     if returned:
         left = _leave_campaign(petition.campaign_id, {row.person_id for row in returned})
         counting.take_out_people([petition.campaign_id] * left)
-    db.session.commit()
     return len(returned)
 
 

@@ -80,7 +80,8 @@ def _save(row: AdvocacyCampaign, changes: dict) -> AdvocacyCampaign:
         detail = "An active campaign with fixed targeting needs at least one target."
         raise Invalid(detail, slug="validation", errors={"targets": [detail]})
     try:
-        db.session.commit()
+        # Flushed here, so that a taken slug is refused (409) rather than failing the commit.
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         detail = f"The slug {row.slug!r} is taken."

@@ -44,7 +44,7 @@ def _drop_participants(pairs: set[tuple[int, int]]) -> None:
 
 
 def invalidate(advocacy: AdvocacyCampaign, outreach_id: int) -> dict:
-    """Take one outreach out of the counts (fraud) and commit; idempotent."""
+    """Take one outreach out of the counts (fraud); idempotent."""
     exists = db.session.scalar(
         select(Outreach.id).where(
             Outreach.id == outreach_id, Outreach.advocacy_campaign_id == advocacy.id
@@ -61,7 +61,6 @@ def invalidate(advocacy: AdvocacyCampaign, outreach_id: int) -> dict:
     # RETURNING gives the new status; the row was counted before.
     counting.take_out_outreaches(removed, was=counting.COUNTED)
     _drop_participants({(r.advocacy_campaign_id, r.person_id) for r in removed})
-    db.session.commit()
     return {"id": outreach_id, "status": "invalidated", "invalidated": len(removed)}
 
 

@@ -1,10 +1,11 @@
 """Bulk loading signatures: paper signatures from CSV, or realistic fake ones for benchmarks.
 
 Rows go in by batches of multi-row statements (people upserted by canonical email, then
-signatures and campaign membership inserted, duplicates skipped), one transaction per batch.
-Counters are not touched per row: when the load ends the caller sets them exactly from the
-rows with ``reconcile`` (which also dates milestones from the rows). A load that stops half
-way leaves committed batches whose counts ``flask tallies check --fix`` brings in.
+signatures and campaign membership inserted, duplicates skipped), one transaction per batch:
+``flask signatures load`` commits each. Counters are not touched per row: when the load ends
+the command sets them exactly from the rows with ``reconcile`` (which also dates milestones
+from the rows). A load that stops half way leaves committed batches whose counts
+``flask tallies check --fix`` brings in.
 """
 
 import itertools
@@ -34,7 +35,7 @@ class LoadResult:
         return self.read - self.added
 
 
-def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
@@ -168,33 +169,23 @@ def _load_postgres(petition: Petition, batch: list[dict], now: datetime) -> int:
         return cursor.fetchone()[0]
 
 
-def load(
-    petition: Petition,
-    rows: Iterable[dict],
-    *,
-    batch_size: int = BATCH_SIZE,
-    progress: Callable[[int], None] | None = None,
-) -> LoadResult:
-    """Add ``rows`` (signature details, optional ``signed_at``) to ``petition`` as counted.
-
-    Commits each batch. Counters are left to the caller (see the module docstring).
-    """
-    result = LoadResult()
+def loader(petition: Petition) -> Callable[[list[dict]], int]:
+    """What adds one batch of rows (signature details, optional ``signed_at``) to
+    ``petition`` as counted, in the open transaction, and says how many it added. The caller
+    commits each batch; counters are left to it (see the module docstring)."""
+    # A plain copy of the two ids: the caller's commits do not expire it.
     target = Petition(id=petition.id, campaign_id=petition.campaign_id)
     load_batch = _load_postgres if db.engine.dialect.name == "postgresql" else _load_generic
-    for batch in _batches(rows, batch_size):
-        now = utcnow()
+
+    def add(batch: list[dict]) -> int:
         unique: dict[str, dict] = {}
         for row in batch:
             # One person once per batch: a multi-row upsert may not touch a row twice.
             canonical = people.canonical_email(row["email"])
             unique.setdefault(canonical, {**row, "email_canonical": canonical})
-        result.added += load_batch(target, list(unique.values()), now)
-        db.session.commit()
-        result.read += len(batch)
-        if progress:
-            progress(len(batch))
-    return result
+        return load_batch(target, list(unique.values()), utcnow())
+
+    return add
 
 
 # Realistic fake signers: names in the scripts the campaign's supporters write in, the

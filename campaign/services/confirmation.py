@@ -18,7 +18,9 @@ a signer who signs again is counted at once. Turning it on leaves counted signat
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -153,8 +155,8 @@ def lookup(token: str) -> Petition | None:
 
 
 def confirm(token: str) -> Petition | None:
-    """Confirm the signature ``token`` was sent for and commit; its petition, or None when
-    the token is unknown, expired or already used."""
+    """Confirm the signature ``token`` was sent for; its petition, or None when the token is
+    unknown, expired or already used."""
     found = db.session.execute(
         select(ConfirmationToken.signature_id, ConfirmationToken.expires_at).where(
             ConfirmationToken.token_hash == token_hash(token)
@@ -170,7 +172,6 @@ def confirm(token: str) -> Petition | None:
     if petition is not None:
         _adopt_details(found.signature_id)
         milestones.record(petition, counters.total(counters.petition_subject(petition.id)))
-    db.session.commit()
     return petition
 
 
@@ -210,15 +211,18 @@ def _sent_today(person_id: int) -> int:
     )
 
 
-def send(item: OutboxItem) -> None:
-    """The worker's sender: make a token, keep its hash, email the link."""
+def prepare(item: OutboxItem) -> Callable[[], None] | None:
+    """The worker's sender, first half: make a token and store its hash in the worker's
+    transaction; the send of the email with the link, which the worker calls once it has
+    committed the token, so that the link works the moment the email arrives. None when there
+    is nothing to send."""
     signature = db.session.get(Signature, item.payload["signature_id"])
     if signature is None or signature.status != PENDING:
-        return  # confirmed, erased or purged since: nothing to send
+        return None  # confirmed, erased or purged since: nothing to send
     if _sent_today(signature.person_id) >= current_app.config["CONFIRMATION_MAX_PER_DAY"]:
         # One inbox gets a bounded number of these a day, whatever petitions are signed in
         # its name: the item is done, unsent, and a sign tomorrow may send another.
-        return
+        return None
     person = db.session.get(Person, signature.person_id)
     petition = db.session.get(Petition, signature.petition_id)
     recorded = item.payload.get("base_url")
@@ -232,8 +236,6 @@ def send(item: OutboxItem) -> None:
             expires_at=utcnow() + timedelta(hours=hours),
         )
     )
-    # Committed before sending, so the link works the moment the email arrives.
-    db.session.commit()
     # Only the name typed with this signature, and only if it is plainly a name: the email
     # goes out from the campaign's sender to an address anyone may type.
     text = (
@@ -251,10 +253,10 @@ def send(item: OutboxItem) -> None:
         unsubscribe_url=links.unsubscribe_url(person.id, recorded),
         key=item.idempotency_key,
     )
-    mailer.send(message)
+    return partial(mailer.send, message)
 
 
-delivery.register(KIND, send)
+delivery.register(KIND, prepare=prepare)
 
 
 def settings_and_counts(petition: Petition) -> dict:
@@ -269,7 +271,6 @@ def settings_and_counts(petition: Petition) -> dict:
 
 
 def set_required(petition: Petition, required: bool) -> dict:
-    """Turn confirmation on or off and commit; see the module notes for what changes."""
+    """Turn confirmation on or off; see the module notes for what changes."""
     petition.requires_confirmation = required
-    db.session.commit()
     return settings_and_counts(petition)

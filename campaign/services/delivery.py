@@ -36,16 +36,33 @@ class Claimed:
 # the worker's transaction.
 Sender = Callable[[OutboxItem], int | None]
 Outcome = Callable[[Claimed, int | None, str], None]
+# A kind whose send needs something stored first (a confirmation email's token, so that its
+# link works the moment the email arrives) registers ``prepare`` instead of a sender: it
+# stores that in the worker's transaction and returns the send, which the worker calls once
+# it has committed; None when there is nothing to send.
+Send = Callable[[], int | None]
+Prepare = Callable[[OutboxItem], Send | None]
 
 
 @dataclass(frozen=True)
 class Kind:
-    send: Sender
+    send: Sender | None = None
     outcome: Outcome | None = None
+    prepare: Prepare | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, send: Sender, *, outcome: Outcome | None = None) -> None:
-    KINDS[kind] = Kind(send, outcome)
+def register(
+    kind: str,
+    send: Sender | None = None,
+    *,
+    prepare: Prepare | None = None,
+    outcome: Outcome | None = None,
+) -> None:
+    """Register the sender of ``kind``: ``send``, or ``prepare`` when something must be
+    committed before sending."""
+    if (send is None) == (prepare is None):
+        raise ValueError(f"give the kind {kind!r} either send or prepare")
+    KINDS[kind] = Kind(send, outcome, prepare)

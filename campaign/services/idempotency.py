@@ -98,7 +98,8 @@ def _remember(scope: str, key: str, request_hash: str, status: int, body: dict) 
 def run_once(
     scope: str, key: str | None, request_hash: str, write: Callable[[], dict], status: int = 201
 ) -> tuple[dict, int, dict]:
-    """Run ``write`` (which must leave its transaction open) once per key, and commit.
+    """Run ``write`` once per key, recording its response in the same transaction, which
+    the caller commits (the request, once the view has answered).
 
     Returns (body, status, headers) for the view: the fresh response, or the stored one.
     """
@@ -114,7 +115,6 @@ def run_once(
                 f"A request with this {HEADER} was in progress. Retry it.", slug="conflict"
             )
         return _replay(winner, request_hash)
-    db.session.commit()
     return body, status, {}
 
 

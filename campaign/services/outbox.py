@@ -9,7 +9,9 @@ completed but whose acknowledgement did not can go out twice, with the same idem
 (webhook ``Idempotency-Key`` header, email ``Message-ID``), so receivers can drop the repeat.
 
 Failures are retried with exponential backoff up to ``OUTBOX_MAX_ATTEMPTS``; then the item is
-``failed`` and stays visible. The worker's loop, which calls the senders, is ``outbox_worker``.
+``failed`` and stays visible. The worker's loop, which commits each of these steps, is
+``flask worker`` (``campaign.commands.worker``); the steps that call the senders are in
+``outbox_worker``.
 """
 
 import logging
@@ -69,10 +71,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def claim(worker: str, batch: int) -> list[OutboxItem]:
-    """Lease up to ``batch`` due items to ``worker`` and commit; the items, oldest first."""
+def lease(worker: str, batch: int) -> list[int]:
+    """Lease up to ``batch`` due items to ``worker`` in the open transaction; their ids. The
+    caller commits the lease before sending any of them (``leased``)."""
     now = utcnow()
-    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    held_for = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     due = (
         select(OutboxItem.id)
         .where(
@@ -90,9 +93,13 @@ def claim(worker: str, batch: int) -> list[OutboxItem]:
         db.session.execute(
             update(OutboxItem)
             .where(OutboxItem.id.in_(ids))
-            .values(claimed_until=now + lease, claimed_by=worker)
+            .values(claimed_until=now + held_for, claimed_by=worker)
         )
-    db.session.commit()
+    return ids
+
+
+def leased(ids: list[int]) -> list[OutboxItem]:
+    """The leased items, oldest first."""
     if not ids:
         return []
     return list(

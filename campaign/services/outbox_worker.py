@@ -1,13 +1,13 @@
-"""The outbox worker: sends each claimed item by its kind and records the outcome.
+"""The outbox worker's steps: find a claimed item's sender by its kind, record the outcome.
 
 Senders register with ``delivery`` by kind when their modules are imported (the app imports
 them all), so the worker looks them up there and imports none of them; the outbox module,
-which the senders queue into, stays below both.
+which the senders queue into, stays below both. The loop that claims items, calls these
+steps and commits after each is ``flask worker`` (``campaign.commands.worker``).
 """
 
 import logging
-import time
-from collections.abc import Callable
+from functools import partial
 
 from campaign.models import OutboxItem
 from campaign.models.base import db
@@ -16,52 +16,47 @@ from campaign.services import delivery, outbox
 log = logging.getLogger("campaign.services.outbox")
 
 
-def process(item: OutboxItem) -> bool:
-    """Send one claimed item and record the outcome in its own transaction; True if sent."""
-    claimed = delivery.Claimed(item.id, item.kind, item.webhook_id)
-    kind = delivery.KINDS.get(claimed.kind)
-    try:
-        if kind is None:
-            raise LookupError(f"no sender is registered for the kind {claimed.kind!r}")
-        status = kind.send(item)
-    except Exception as error:  # noqa: BLE001 - any failure is retried, never lost
-        db.session.rollback()
-        item = db.session.get(OutboxItem, claimed.id)
-        if item is None:  # erased meanwhile: nothing left to send
-            db.session.commit()
-            return False
-        detail = str(error) or type(error).__name__
-        if not isinstance(error, delivery.DeliveryError):
-            log.exception("outbox item %s (%s) failed", claimed.id, claimed.kind)
-        outbox.record_failure(item, detail)
-        if kind is not None and kind.outcome is not None:
-            kind.outcome(claimed, getattr(error, "status", None), detail)
-        db.session.commit()
-        return False
+def claimed(item: OutboxItem) -> delivery.Claimed:
+    """What the worker knows of ``item`` before sending it."""
+    return delivery.Claimed(item.id, item.kind, item.webhook_id)
+
+
+def _nothing() -> None:
+    return None
+
+
+def prepare(item: OutboxItem) -> tuple[delivery.Send, bool]:
+    """The send of one claimed item, and whether something was stored for it that the worker
+    must commit before sending (see ``delivery.Prepare``)."""
+    kind = delivery.KINDS.get(item.kind)
+    if kind is None:
+        raise LookupError(f"no sender is registered for the kind {item.kind!r}")
+    if kind.prepare is None:
+        return partial(kind.send, item), False
+    send = kind.prepare(item)
+    return (send, True) if send is not None else (_nothing, False)
+
+
+def succeeded(claimed: delivery.Claimed, status: int | None) -> None:
+    """Mark the item delivered and note the outcome, in the open transaction."""
     outbox.acknowledge(claimed.id)
+    kind = delivery.KINDS[claimed.kind]
     if kind.outcome is not None:
         kind.outcome(claimed, status, "")
-    db.session.commit()
-    return True
 
 
-def run(*, once: bool, batch: int, idle_seconds: float, stop: Callable[[], bool]) -> int:
-    """Deliver due items until ``stop()`` (or, with ``once``, until none is due); how many."""
-    worker = outbox.worker_name()
-    delivered = 0
-    batches = 0
-    while not stop():
-        items = outbox.claim(worker, batch)
-        batches += 1
-        for item in items:
-            delivered += process(item)
-            if stop():
-                break
-        if not items:
-            if once:
-                break
-            time.sleep(idle_seconds)
-        elif once and batches >= outbox.ONCE_MAX_BATCHES:
-            break
-    db.session.remove()
-    return delivered
+def failed(claimed: delivery.Claimed, error: Exception) -> None:
+    """Record a failed send in a fresh transaction (the caller has rolled back what the
+    attempt wrote): retried later with backoff, or failed for good, and noted on the endpoint.
+    Called while ``error`` is being handled, so that an unexpected one is logged with its
+    traceback."""
+    item = db.session.get(OutboxItem, claimed.id)
+    if item is None:  # erased meanwhile: nothing left to send
+        return
+    detail = str(error) or type(error).__name__
+    if not isinstance(error, delivery.DeliveryError):
+        log.exception("outbox item %s (%s) failed", claimed.id, claimed.kind)
+    outbox.record_failure(item, detail)
+    kind = delivery.KINDS.get(claimed.kind)
+    if kind is not None and kind.outcome is not None:
+        kind.outcome(claimed, getattr(error, "status", None), detail)

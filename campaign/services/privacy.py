@@ -120,7 +120,7 @@ def export(email: str) -> dict | None:
 
 
 def erase(person_id: int) -> dict | None:
-    """Erase the person and commit; what was removed, or None if there is no such person."""
+    """Erase the person; what was removed, or None if there is no such person."""
     locked = db.session.scalar(select(Person.id).where(Person.id == person_id).with_for_update())
     if locked is None:
         db.session.rollback()
@@ -151,7 +151,6 @@ def erase(person_id: int) -> dict | None:
     outreaches = advocacy_integrity.erase_person(person_id)
     # Queued messages about the person go with them (ON DELETE CASCADE).
     db.session.execute(delete(Person).where(Person.id == person_id))
-    db.session.commit()
     return {
         "person_id": person_id,
         "signatures": len(removed),
@@ -168,7 +167,7 @@ def erase_by_email(email: str) -> dict | None:
 
 
 def unsubscribe(token: str) -> bool:
-    """Withdraw the consent of the person the token names and commit; False if invalid."""
+    """Withdraw the consent of the person the token names; False if the token is invalid."""
     person_id = links.person_from_unsubscribe(token)
     if person_id is None:
         return False
@@ -177,5 +176,4 @@ def unsubscribe(token: str) -> bool:
     db.session.execute(
         update(Signature).where(Signature.person_id == person_id).values(consent=False)
     )
-    db.session.commit()
     return True

@@ -13,7 +13,8 @@ transaction is one already), so signatures committed meanwhile are in both or ne
 repair adds the difference to the counters rather than overwriting them, which keeps the
 counts of writes that commit during the repair. Two repairs at once would both add the same
 difference, so a check-and-repair holds a PostgreSQL advisory lock (``exclusive``) from the
-check to the commit; on SQLite, run one at a time.
+check to the commit, which is the caller's (``flask tallies check --fix``); on SQLite, run
+one at a time.
 """
 
 from collections import Counter as Counts
@@ -178,7 +179,8 @@ def check(slugs: list[str] | None = None) -> Report:
 
 
 def fix(report: Report) -> None:
-    """Write the corrective counter rows and missing milestones a report found, and commit."""
+    """Write the corrective counter rows and missing milestones a report found; the caller
+    commits before it lets go of ``exclusive``."""
     by_delta: dict[int, list] = {}
     for drift in report.drifts:
         by_delta.setdefault(drift.delta, []).append((drift.subject, drift.dimension, drift.key))
@@ -190,7 +192,6 @@ def fix(report: Report) -> None:
         )
         for petition in petitions:
             milestones.backfill(petition)
-    db.session.commit()
 
 
 # Any fixed number, the same in every process: the key of the repair lock.
@@ -199,23 +200,17 @@ REPAIR_LOCK_KEY = 0x7A11E5
 
 @contextmanager
 def exclusive() -> Iterator[None]:
-    """Hold the repair lock (PostgreSQL) on a connection of its own until the block ends."""
+    """Hold the repair lock (PostgreSQL) on a connection of its own until the block ends.
+
+    The lock belongs to the connection, not to a transaction, so the connection runs in
+    autocommit and never holds one open.
+    """
     if db.engine.dialect.name != "postgresql":
         yield
         return
-    with db.engine.connect() as conn:
+    with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": REPAIR_LOCK_KEY})
         try:
             yield
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": REPAIR_LOCK_KEY})
-            conn.commit()
-
-
-def reconcile(slugs: list[str] | None = None) -> Report:
-    """Check and repair in one call, one repair at a time; the report of what was repaired."""
-    with exclusive():
-        report = check(slugs)
-        if not report.clean:
-            fix(report)
-    return report

@@ -18,7 +18,7 @@ from campaign.services import counting, idempotency, outbox
 
 
 def purge() -> dict:
-    """Apply every retention rule and commit; how many rows each touched."""
+    """Apply every retention rule (the caller commits); how many rows each touched."""
     config = current_app.config
     now = utcnow()
     pending_before = now - timedelta(days=config["PENDING_MAX_AGE_DAYS"])
@@ -43,7 +43,6 @@ def purge() -> dict:
 
     sent = outbox.purge_delivered(now - timedelta(days=config["OUTBOX_KEEP_DAYS"]))
     keys = idempotency.purge_expired()
-    db.session.commit()
     return {
         "pending_signatures": len(purged),
         "ip_hashes": blanked,

@@ -5,7 +5,8 @@ and a repeat signer: the receipt carries no count. On PostgreSQL each write is o
 (``write_statements``); SQLite, which has no data-modifying CTEs, runs the same steps as a
 few statements (``write_sqlite``).
 Both return a ``Written`` row, and what follows (confirmation email, webhooks, milestones)
-is shared.
+is shared. The caller commits; a caller with nothing else for the transaction lets the
+PostgreSQL statement run alone instead (``may_commit_alone``).
 """
 
 import random
@@ -68,11 +69,11 @@ def _postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def _alone(commit: bool, event: str) -> bool:
-    """Whether the write statement can commit by itself (autocommit: no BEGIN or COMMIT round
-    trip): only when the caller adds nothing to the transaction (no idempotency record) and
-    no webhook row must be queued with it."""
-    if not commit or write_cache.webhook_ids(event):
+def _alone(may_commit_alone: bool, event: str) -> bool:
+    """Whether the write statement runs alone, as its own transaction (autocommit: no BEGIN
+    or COMMIT round trip): only when the caller adds nothing to the transaction (no
+    idempotency record), no webhook row must be queued with it and no transaction is open."""
+    if not may_commit_alone or write_cache.webhook_ids(event):
         return False
     # Checked after the look-up, which may itself have begun a transaction.
     return not db.session().in_transaction()
@@ -115,15 +116,16 @@ def sign(
     ip_hash: str,
     *,
     honeypot: bool = False,
-    commit: bool = True,
+    may_commit_alone: bool,
     link_base: str | None = None,
 ):
     """Record ``details`` as a signature on the petition ``slug``; the receipt.
 
-    Unlike other services, this one commits by default: with nothing else in the transaction
-    its one PostgreSQL statement runs alone in autocommit, saving the BEGIN and COMMIT round
-    trips on the busiest write (see ``_alone``). ``commit=False`` leaves the transaction to
-    the caller, who adds to it (an idempotency record, several lists joined at once).
+    The caller commits, like every service's. ``may_commit_alone``: the caller adds nothing
+    to the transaction (no idempotency record, no other write), so on PostgreSQL the one
+    statement may run alone in autocommit as its own transaction, saving the BEGIN and
+    COMMIT round trips on the busiest write (see ``_alone``); what may follow it (a
+    milestone reached) still goes in the session, for the caller's commit.
 
     ``honeypot=True`` (the form's trap field was filled) records nothing and answers exactly
     as if it had.
@@ -134,7 +136,7 @@ def sign(
         return {"petition": petition.slug, "goal": petition.goal}
     values = _values(details, ip_hash, utcnow())
     if _postgres():
-        alone = _alone(commit, "signature.counted")
+        alone = _alone(may_commit_alone, "signature.counted")
         written = _sign_postgres(slug, values, alone)
         if alone and written is not None and written.pending:
             # Alone, the statement did nothing: a signature that needs confirmation is written
@@ -146,8 +148,6 @@ def sign(
     if written is None:
         _refuse_petition(slug)
     _after_signing(slug, written, link_base)
-    if commit and db.session().in_transaction():
-        db.session.commit()
     return {"petition": slug, "goal": written.goal}
 
 
@@ -168,14 +168,14 @@ def _after_signing(slug: str, written: Written, link_base: str | None) -> None:
         )
 
 
-def join(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, commit: bool = True):
-    """Add the person in ``details`` to the campaign ``slug``'s list; the receipt. Commits
-    unless ``commit=False``, for the same reason as ``sign``."""
+def join(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, may_commit_alone: bool):
+    """Add the person in ``details`` to the campaign ``slug``'s list; the receipt. The
+    caller commits; ``may_commit_alone`` as for ``sign``."""
     if honeypot:
         return {"campaign": catalog.open_campaign(slug).slug}
     values = _values(details, ip_hash, utcnow())
     if _postgres():
-        alone = _alone(commit, "signup.created")
+        alone = _alone(may_commit_alone, "signup.created")
         row = _run(write_statements.JOIN, {**values, "slug": slug}, alone)
     else:
         row = write_sqlite.join(slug, values)
@@ -186,6 +186,4 @@ def join(slug: str, details: dict, ip_hash: str, *, honeypot: bool = False, comm
     campaign_id, person_id, signup_id = row
     if signup_id is not None and write_cache.webhook_ids("signup.created"):
         webhooks.signup_created(db.session.get(Campaign, campaign_id), signup_id, person_id)
-    if commit and db.session().in_transaction():
-        db.session.commit()
     return {"campaign": slug}

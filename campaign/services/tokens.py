@@ -2,13 +2,11 @@
 
 import hashlib
 import hmac
-import logging
 import secrets
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from campaign.models import ApiToken
 from campaign.models.base import db
@@ -18,8 +16,6 @@ SCOPES = ("read", "export", "manage")
 SECRET_PREFIX = "cat_"  # noqa: S105 - a marker, not a secret
 # last_used_at is for spotting stale tokens, so a minute's precision spares a write per call.
 TOUCH_INTERVAL = timedelta(minutes=1)
-
-log = logging.getLogger(__name__)
 
 
 class TokenError(ValueError):
@@ -48,7 +44,6 @@ def create(name: str, scopes: list[str]) -> tuple[ApiToken, str]:
         name=name, prefix=secret[:12], token_hash=_hash(secret), scopes=",".join(scopes)
     )
     db.session.add(token)
-    db.session.commit()
     return token, secret
 
 
@@ -62,7 +57,6 @@ def revoke(name: str) -> ApiToken:
         raise TokenError(f"no token is named {name!r}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
     return token
 
 
@@ -88,20 +82,24 @@ def _stale_use(token: ApiToken):
     return now
 
 
-def touch(token: ApiToken, *, in_session: bool) -> None:
-    """Record that ``token`` was used, at most once per TOUCH_INTERVAL.
+def touch(token: ApiToken) -> None:
+    """Record, in the session's transaction, that ``token`` was used (at most once per
+    TOUCH_INTERVAL)."""
+    now = _stale_use(token)
+    if now is not None:
+        token.last_used_at = now
 
-    A write request records it in its own transaction (on SQLite it already holds the write
-    lock, which a second connection would wait for in vain). A read records it on a separate
-    short connection, best effort, so a read stays a read.
+
+def touch_statement(token: ApiToken):
+    """The same record as one UPDATE that a caller runs outside the session's transaction
+    (a read, see ``campaign.api.auth.touch_apart``), or None when the last use is fresh.
+
+    It moves ``last_used_at`` only if no other request has moved it meanwhile.
     """
     now = _stale_use(token)
     if now is None:
-        return
-    if in_session:
-        token.last_used_at = now
-        return
-    stmt = (
+        return None
+    return (
         update(ApiToken)
         .where(
             ApiToken.id == token.id,
@@ -109,8 +107,3 @@ def touch(token: ApiToken, *, in_session: bool) -> None:
         )
         .values(last_used_at=now)
     )
-    try:
-        with db.engine.begin() as conn:
-            conn.execute(stmt)
-    except SQLAlchemyError as error:
-        log.warning("could not record token use: %s", error)

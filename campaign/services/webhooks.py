@@ -60,7 +60,7 @@ def _check_url(url: str) -> None:
 
 
 def create(url: str, events: list[str], description: str = "") -> tuple[Webhook, str]:
-    """Register an endpoint and commit; the endpoint and its secret, shown only now."""
+    """Register an endpoint; the endpoint and its secret, shown only now."""
     _check_url(url)
     secret = "whsec_" + secrets.token_urlsafe(32)
     webhook = Webhook(
@@ -74,8 +74,9 @@ def create(url: str, events: list[str], description: str = "") -> tuple[Webhook,
         failures=0,
     )
     db.session.add(webhook)
-    db.session.commit()
-    write_cache.forget("webhooks")
+    # Flushed for its id, which the answer carries; the caller commits.
+    db.session.flush()
+    write_cache.forget_on_commit("webhooks")
     return webhook, secret
 
 
@@ -102,10 +103,9 @@ def recent_deliveries(webhook_id: int) -> list[OutboxItem]:
 
 
 def remove(webhook_id: int) -> None:
-    """Delete the endpoint and commit; its undelivered events go with it."""
+    """Delete the endpoint; its undelivered events go with it."""
     db.session.delete(find(webhook_id))
-    db.session.commit()
-    write_cache.forget("webhooks")
+    write_cache.forget_on_commit("webhooks")
 
 
 # -- queueing events ------------------------------------------------------------------------

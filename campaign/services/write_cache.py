@@ -11,12 +11,14 @@ confirmation setting, so closing a petition refuses signatures at once on every 
 import time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from campaign.models import Webhook
 from campaign.models.base import db
 
 WEBHOOK_SECONDS = 5.0
+FORGET_ON_COMMIT = "write_cache.forget"
 
 
 def _store(name: str) -> dict:
@@ -37,6 +39,23 @@ def _cached(name: str, key, ttl: float, load):
 def forget(name: str) -> None:
     """Drop the cached entries of one kind so the next write reads them afresh."""
     _store(name).clear()
+
+
+def forget_on_commit(name: str) -> None:
+    """Drop the cached entries of one kind once the open transaction commits. Any sooner, a
+    write in another thread could copy them again before the change is there to be read."""
+    db.session().info.setdefault(FORGET_ON_COMMIT, set()).add(name)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_committed(session) -> None:
+    for name in session.info.pop(FORGET_ON_COMMIT, ()):
+        forget(name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_on_rollback(session) -> None:
+    session.info.pop(FORGET_ON_COMMIT, None)
 
 
 def webhook_ids(event: str) -> tuple[int, ...]:

@@ -11,7 +11,6 @@ from campaign.api.osdi.blueprint import (
 )
 from campaign.api.osdi.hal import collection, person_path
 from campaign.api.osdi.hal_advocacy import campaign_doc, campaign_path, outreach_doc
-from campaign.models.base import db
 from campaign.ratelimit import client_address, write_limits
 from campaign.services import people
 from campaign.services.osdi import advocacy
@@ -81,7 +80,6 @@ class AdvocacyOutreaches(MethodView):
         found = advocacy.record(
             slug, body, people.hash_address(client_address()), organizer=authenticated()
         )
-        db.session.commit()
         if not authenticated():
             return {}
         return outreach_doc(found, found.advocacy_campaign)

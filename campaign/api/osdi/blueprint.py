@@ -11,7 +11,7 @@ from functools import wraps
 from flask import g, json, request
 from flask_smorest import Blueprint
 
-from campaign.api.auth import presented_secret, require_scope
+from campaign.api.auth import note_use, presented_secret, require_scope
 from campaign.api.osdi.hal import PREFIX
 from campaign.errors import PROBLEM_MEDIA_TYPE, abort
 from campaign.services import tokens
@@ -59,7 +59,7 @@ def optional_reader(view):
                 )
             if READ_SCOPE not in token.scope_set:
                 abort(403, "This token lacks the 'read' scope.", slug="insufficient-scope")
-            tokens.touch(token, in_session=True)
+            note_use(token)
             g.osdi_token = token
         return view(*args, **kwargs)
 

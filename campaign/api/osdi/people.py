@@ -10,7 +10,6 @@ from campaign.api.osdi.blueprint import (
     organizer_read,
 )
 from campaign.api.osdi.hal import collection, person
-from campaign.models.base import db
 from campaign.ratelimit import client_address, write_limits
 from campaign.services import people as people_service
 from campaign.services.osdi import helpers, reads
@@ -48,7 +47,6 @@ class People(MethodView):
         """
         ip_hash = people_service.hash_address(client_address())
         signed_up = helpers.signup(body, ip_hash, organizer=authenticated())
-        db.session.commit()
         return person(signed_up) if authenticated() else {}
 
 

@@ -45,7 +45,13 @@ def person_details(person: dict) -> dict:
         # people.upsert writes both names (the insert half of its statement needs them), so
         # names the hash leaves out are the stored ones, or empty for someone new: OSDI lets
         # a client create or update a person from an email alone.
-        known = _find_person(details["email"])
+        # The names alone, not the person: a person loaded now would stay as it is in the
+        # session after the upsert, and the answer would show it so.
+        known = db.session.execute(
+            select(Person.given_name, Person.family_name).where(
+                Person.email_canonical == people.canonical_email(details["email"])
+            )
+        ).first()
         for field in ("given_name", "family_name"):
             details.setdefault(field, getattr(known, field) if known else "")
     return details
@@ -64,7 +70,8 @@ def record_signature(
     organizer: bool = False,
     link_base: str | None = None,
 ) -> Signature:
-    """Sign ``petition`` for the person in ``body`` and return their signature on it.
+    """Sign ``petition`` for the person in ``body`` and return their signature on it; the
+    caller commits.
 
     ``organizer``: the request carries an organizer token, so the person may be updated.
     ``link_base``: the request's address for a confirmation email's links (``links``).
@@ -79,7 +86,8 @@ def record_signature(
         details["source"] = referrer_data["source"]
     if referrer_data.get("url"):
         details["referrer"] = referrer_data["url"]
-    signing.sign(petition.slug, details, ip_hash, link_base=link_base)
+    # Not alone: for an organizer, the person's update above is in the same transaction.
+    signing.sign(petition.slug, details, ip_hash, may_commit_alone=False, link_base=link_base)
     return db.session.scalar(
         select(Signature)
         .join(Person, Signature.person_id == Person.id)
@@ -120,5 +128,5 @@ def signup(body: dict, ip_hash: str, *, organizer: bool = False) -> Person:
     else:
         people.insert_or_find(details)
     for campaign in campaigns:
-        signing.join(campaign.slug, details, ip_hash, commit=False)
+        signing.join(campaign.slug, details, ip_hash, may_commit_alone=False)
     return _find_person(details["email"])
