@@ -50,7 +50,8 @@ def hour_key(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H")
 
 
-def _shard() -> int:
+def shard() -> int:
+    """The shard a writer adds to: one at random, so concurrent writers rarely share a row."""
     shards = current_app.config["COUNTER_SHARDS"]
     # SQLite serialises writers anyway; one row per count keeps its reads smallest.
     if db.engine.dialect.name == "sqlite" or shards <= 1:
@@ -82,10 +83,10 @@ def _write(session, deltas: Mapping[tuple[str, str, str], int]) -> None:
     items = sorted((key, delta) for key, delta in deltas.items() if delta)
     if not items:
         return
-    shard = _shard()
+    chosen = shard()
     now = utcnow()
     rows = [
-        {"subject": s, "dimension": d, "key": k, "shard": shard, "count": delta, "updated_at": now}
+        {"subject": s, "dimension": d, "key": k, "shard": chosen, "count": delta, "updated_at": now}
         for (s, d, k), delta in items
     ]
     # One fixed statement run over the rows (in their sorted order), not a VALUES list of

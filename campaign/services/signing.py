@@ -9,7 +9,6 @@ is shared. The caller commits; a caller with nothing else for the transaction le
 PostgreSQL statement run alone instead (``may_commit_alone``).
 """
 
-import random
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -60,11 +59,6 @@ def _values(details: dict, ip_hash: str, now) -> dict:
     return values
 
 
-def _shard() -> int:
-    shards = current_app.config["COUNTER_SHARDS"]
-    return random.randrange(shards) if shards > 1 else 0  # noqa: S311 - load spreading
-
-
 def _postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
@@ -89,7 +83,7 @@ def _autocommit_engine():
 
 
 def _run(statement, values: dict, alone: bool):
-    params = {**values, "alone": alone, "shard": _shard()}
+    params = {**values, "alone": alone, "shard": counters.shard()}
     if alone:
         # A Core connection of its own: the ORM session and its transaction bookkeeping cost
         # more than the statement on the busiest write.
