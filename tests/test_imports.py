@@ -1,4 +1,5 @@
-"""The package's modules import one way: no cycles, counting imports inside functions."""
+"""The package's shape: modules import one way (no cycles, counting imports inside
+functions) and none is longer than a maintainer reads at once."""
 
 import ast
 from pathlib import Path
@@ -131,3 +132,16 @@ def test_services_read_no_request():
                 )
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("flask") for a in node.names), name
+
+
+MAX_MODULE_LINES = 300
+
+
+def test_no_module_is_longer_than_a_maintainer_reads_at_once():
+    # Migrations are left out as above: they are frozen history, generated, never edited.
+    long = {
+        name: lines
+        for name, path in modules().items()
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"over {MAX_MODULE_LINES} lines: {long}"
