@@ -110,6 +110,26 @@ def test_reads_recover_from_a_dropped_connection_and_writes_get_503(make_app):
     assert again.status_code == 201
 
 
+def test_a_write_standing_alone_on_a_dropped_connection_gets_503_not_500(make_app):
+    # Once the webhook subscriptions are cached, a sign-up on PostgreSQL runs alone in
+    # autocommit on a connection of its own; turning a dead one to autocommit fails in the
+    # driver, outside SQLAlchemy's error wrapping.
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    join = "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups"
+
+    def person(n: int) -> dict:
+        return {"given_name": "Ani", "email": f"ani{n}@example.org", "country": "AM"}
+
+    assert client.post(join, json=person(1)).status_code == 201
+    assert client.post(join, json=person(2)).status_code == 201
+    _drop_pooled_connection(app)
+    write = client.post(join, json=person(3))
+    assert write.status_code == 503
+    assert write.content_type == "application/problem+json"
+    assert client.post(join, json=person(4)).status_code == 201
+
+
 def test_openapi_document_is_valid_and_lists_the_read_api(client):
     response = client.get("/openapi.json")
     assert response.status_code == 200

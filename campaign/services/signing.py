@@ -22,6 +22,7 @@ from campaign.services import (
     confirmation,
     counters,
     counting,
+    dialect,
     milestones,
     people,
     webhooks,
@@ -87,7 +88,7 @@ def _run(statement, values: dict, alone: bool):
     if alone:
         # A Core connection of its own: the ORM session and its transaction bookkeeping cost
         # more than the statement on the busiest write.
-        with _autocommit_engine().connect() as connection:
+        with dialect.autocommit_errors(), _autocommit_engine().connect() as connection:
             return connection.execute(statement, params).first()
     return db.session.execute(statement, params).first()
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.models import Campaign, Counter, Petition
 from campaign.models.base import db
-from campaign.services import counters, counting, milestones
+from campaign.services import counters, counting, dialect, milestones
 from campaign.services.errors import NotFound
 from campaign.services.published import PUBLIC_STATUSES
 
@@ -101,15 +101,11 @@ def petition_tally(slug: str) -> Tally:
 
 def _autocommit() -> None:
     try:
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    except db.engine.dialect.loaded_dbapi.Error as error:
-        # Setting the isolation level reaches the driver outside SQLAlchemy's error
-        # wrapping, so a connection the database dropped shows up as the driver's own
-        # error: release it, and report it as SQLAlchemy would (the caller may retry).
-        db.session.rollback()
-        raise OperationalError(
-            "SET autocommit", None, error, connection_invalidated=True
-        ) from error
+        with dialect.autocommit_errors():
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    except OperationalError:
+        db.session.rollback()  # release the dropped connection
+        raise
 
 
 def cache_control(config) -> str:
