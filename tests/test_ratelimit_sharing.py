@@ -1,5 +1,8 @@
 """One allowance per action across native and OSDI paths; widget keys spent by accepted writes."""
 
+from sqlalchemy.exc import OperationalError
+
+from campaign.models.base import db
 from tests.osdi_support import osdi_person, signature_body
 
 PETITION = "release-the-prisoners"
@@ -96,3 +99,22 @@ def test_one_64_cannot_spend_more_than_its_own_share_of_a_widget_key(make_app):
         for n in range(5)
     ]
     assert others == [201, 201, 201, 201, 429]
+
+
+def test_a_write_whose_commit_fails_gives_its_widget_hit_back(make_app, monkeypatch):
+    app = make_app(WIDGET_RATE_LIMIT="1/minute", PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+
+    def fail() -> None:
+        raise OperationalError("COMMIT", None, Exception("gone"), connection_invalidated=True)
+
+    # With a key the signature waits for the request's commit (it cannot run alone).
+    monkeypatch.setattr(db.session, "commit", fail)
+    failed = send(client, NATIVE_SIGN, native(0), **WIDGET, **{"Idempotency-Key": "k-0"})
+    assert failed.status_code == 503
+    assert "X-RateLimit-Limit" in failed.headers
+    monkeypatch.undo()
+    accepted = send(client, NATIVE_SIGN, native(1), address="198.51.100.2", **WIDGET)
+    assert accepted.status_code == 201
+    refused = send(client, NATIVE_SIGN, native(2), address="198.51.100.3", **WIDGET)
+    assert refused.status_code == 429

@@ -38,7 +38,7 @@ import time
 from functools import lru_cache
 
 import redis
-from flask import Flask, current_app, request
+from flask import Flask, after_this_request, current_app, request
 from limits import parse_many
 
 from campaign.api.auth import carries_live_token
@@ -251,15 +251,17 @@ def write_limits(config_name: str, *, exempt_organizers: bool = False):
                     slug="rate-limited",
                     headers=decision.headers(),
                 )
-            try:
-                response = current_app.make_response(view(*args, **kwargs))
-            except BaseException:
-                counters.refund(decision)
-                raise
-            if not 200 <= response.status_code < 300:
-                counters.refund(decision)
-            response.headers.update(decision.headers())
-            return response
+
+            @after_this_request
+            def settle(response):
+                # The final answer, after the request's commit and any error handler: a
+                # write whose commit failed gives its widget hit back like any other refusal.
+                if not 200 <= response.status_code < 300:
+                    counters.refund(decision)
+                response.headers.update(decision.headers())
+                return response
+
+            return view(*args, **kwargs)
 
         return limited
 
