@@ -50,6 +50,9 @@ def test_page_shows_petition_count_and_an_accessible_form(app, client):
     # The honeypot has the API's field name and is out of reach of keyboards and readers.
     assert 'aria-hidden="true"><label for="website">' in html
     assert 'name="website" type="text" tabindex="-1"' in html
+    # Should the script fail to load, the browser's own submit posts: what was typed never
+    # lands in a URL (history, logs, referrers).
+    assert '<form id="sign-form" method="post"' in html
     data = widget_data(response)
     assert data["action"] == f"/api/v1/petitions/{PETITION}/signatures"
     assert data["tally"] == f"/api/v1/petitions/{PETITION}/tally"

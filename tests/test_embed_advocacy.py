@@ -25,6 +25,8 @@ def test_page_carries_the_form_csp_and_language(make_app):
 
 def test_call_campaign_asks_for_the_outcome(client):
     html = client.get(f"/embed/advocacy/{CALL}?lang=en").get_data(as_text=True)
+    # Without its script the form still posts: name and email never land in a URL.
+    assert '<form id="act-form" method="post"' in html
     assert 'id="outcome"' in html
     assert "Record my call" in html
 
