@@ -6,7 +6,8 @@ campaign membership and adds +1 to every counter the action stands in (one shard
 byte order: the same lock order as ``counters``). New and repeat signers run this same
 statement; a repeat one inserts nothing, and its earlier signature comes back through the
 conflict (a no-op update, as for the person) rather than from a second look-up, which the
-planner could turn into a scan of every signature on the petition. Run alone (``:alone``,
+planner could turn into a scan of every signature on the petition; the price is one row
+version (and its WAL) per repeat, which vacuum reclaims. Run alone (``:alone``,
 in autocommit: the statement is its own transaction), a signature on a petition that needs
 confirmation does nothing and says so, and the caller writes it in a transaction with its
 confirmation email.
