@@ -1,4 +1,5 @@
-"""Benchmark helpers: a throwaway PostgreSQL database, migrated and seeded, and free ports.
+"""Benchmark helpers: a throwaway PostgreSQL database (or SQLite file), migrated and seeded,
+and gunicorn on a free port.
 
 The server is named by BENCH_DATABASE_URL (default: the local trust-auth server the tests
 use); the database itself is created for the run and dropped after it.
@@ -73,6 +74,22 @@ def database(prefix: str):
         yield env
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def sqlite_database(prefix: str = "bench"):
+    """Yield an environment whose DATABASE_URL names a fresh, migrated, seeded SQLite file."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{scratch}/{prefix}.db",
+            "SECRET_KEY": "bench",
+            "LOG_LEVEL": "WARNING",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+        flask(env, "db", "upgrade")
+        flask(env, "seed")
+        yield env
 
 
 @contextlib.contextmanager

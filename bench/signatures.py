@@ -2,12 +2,13 @@
 
     python bench/signatures.py [--seconds 10] [--connections 32] [--workers N] [--threads 4]
                                [--existing 1000,1000000] [--idempotency]
+                               [--backend postgres|sqlite]
 
 One run, bounded in time: starts a bare Flask app that parses a JSON POST and answers 201
 under the project's gunicorn.conf.py and measures it with wrk, first and again last (the
-ratios are to the mean of the two); in between, for each size in
-``--existing``, creates a throwaway PostgreSQL database (server from BENCH_DATABASE_URL),
-migrates and seeds it, loads that many signatures onto the petition with
+ratios are to the mean of the two); in between, for each size in ``--existing``, creates
+a throwaway PostgreSQL database (server from BENCH_DATABASE_URL; ``--backend sqlite``: a
+SQLite file), migrates and seeds it, loads that many signatures onto the petition with
 ``flask signatures load --fake``, starts the app under the same gunicorn settings with the
 Redis rate limiter active (limits raised so that nothing is refused), and drives it with wrk
 posting signatures, then sign-ups, with unique emails (``--idempotency``: each with its own
@@ -30,7 +31,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgbench_db import BENCH_REDIS_DB, ROOT, database, flask, gunicorn, redis_env  # noqa: E402
+from pgbench_db import (  # noqa: E402
+    BENCH_REDIS_DB,
+    ROOT,
+    database,
+    flask,
+    gunicorn,
+    redis_env,
+    sqlite_database,
+)
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{BENCH_REDIS_DB}")
 PETITION = "support-the-senators-letter"
@@ -143,7 +152,10 @@ def counted(
     """Rows of ``table`` and the total counter of the ``owner`` row named ``slug`` (a petition,
     an advocacy campaign), read in one statement (one snapshot)."""
     subject = {"petitions": "petition", "advocacy_campaigns": "advocacy"}[owner]
-    engine = sa.create_engine(make_url(database_url).set(drivername="postgresql+psycopg"))
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = sa.create_engine(url)
     with engine.connect() as conn:
         rows, counter = conn.execute(
             sa.text(
@@ -178,6 +190,12 @@ def main() -> None:
         help="comma-separated numbers of signatures loaded before measuring",
     )
     parser.add_argument("--idempotency", action="store_true", help="send Idempotency-Key")
+    parser.add_argument(
+        "--backend",
+        choices=("postgres", "sqlite"),
+        default="postgres",
+        help="sqlite: the quick start's database, a file (the limiter stays on Redis)",
+    )
     args = parser.parse_args()
 
     app_env = {
@@ -206,8 +224,9 @@ def main() -> None:
                 results[label] = wrk(url, str(sign_script), *measure)
 
         bare("bare Flask, first")
+        opened = database if args.backend == "postgres" else sqlite_database
         for existing in args.existing:
-            with database("bench_signatures") as db_env:
+            with opened("bench_signatures") as db_env:
                 env = {**app_env, "DATABASE_URL": db_env["DATABASE_URL"]}
                 if existing:
                     flask(env, "signatures", "load", PETITION, "--fake", str(existing))
@@ -231,7 +250,8 @@ def main() -> None:
 
     print(
         f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: {args.wrk_threads} "
-        f"threads, {args.connections} connections, {args.seconds}s; PostgreSQL + Redis limiter"
+        f"threads, {args.connections} connections, {args.seconds}s; "
+        f"{'PostgreSQL' if args.backend == 'postgres' else 'SQLite'} + Redis limiter"
         + ("; a fresh Idempotency-Key on every write" if args.idempotency else "")
     )
     # The yardstick is bare Flask's mean of a run before and one after the app's: on a shared

@@ -15,12 +15,11 @@ import contextlib
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgbench_db import database, flask  # noqa: E402
+from pgbench_db import database, sqlite_database  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 RAISED_LIMIT = "100000000/minute"
@@ -32,18 +31,10 @@ ROUTES = {
 
 @contextlib.contextmanager
 def environment(backend: str):
-    if backend == "postgresql":
-        with database("bench_timing") as env:
-            yield {"DATABASE_URL": env["DATABASE_URL"], "RATELIMIT_STORAGE_URI": REDIS_URL}
-        return
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {
-            "DATABASE_URL": f"sqlite:///{scratch}/timing.db",
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-        for command in (("db", "upgrade"), ("seed",)):
-            flask({**os.environ, **env, "SECRET_KEY": "bench"}, *command)
-        yield env
+    opened = database if backend == "postgresql" else sqlite_database
+    with opened("bench_timing") as env:
+        storage = REDIS_URL if backend == "postgresql" else "memory://"
+        yield {"DATABASE_URL": env["DATABASE_URL"], "RATELIMIT_STORAGE_URI": storage}
 
 
 def main() -> None:
