@@ -20,7 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pgbench_db import ROOT, database, gunicorn, redis_env  # noqa: E402
-from signatures import RAISED_LIMIT, REDIS_URL, bench_options, counted, wrk  # noqa: E402
+from signatures import (  # noqa: E402
+    RAISED_LIMIT,
+    REDIS_URL,
+    bench_options,
+    counted,
+    wrk,
+    wrk_post_script,
+)
 
 ADVOCACY = "write-your-senators"
 PATH = f"/api/v1/advocacy-campaigns/{ADVOCACY}/outreaches"
@@ -38,27 +45,12 @@ def reach(slug):
     return {"advocacy_campaign": slug, "targets": [], "fields": len(body)}, 201
 '''
 
-WRK_SCRIPT = r"""
-local counter = 0
-local threads = 0
-function setup(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-end
-function init(args)
-  run = args[1]
-end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-function request()
-  counter = counter + 1
-  local body = string.format(
-    '{"given_name":"Անահիտ","family_name":"Bench","email":"reach-%s-%d-%d@example.org",' ..
-    '"postal_code":"70801","country":"US","consent":true,"source":"bench",' ..
-    '"message":"Please press the Secretary of State."}', run, id, counter)
-  return wrk.format(nil, nil, nil, body)
-end
-"""
+# A new sender each time (see signatures.WRK_SCRIPT), two senators for 70801.
+POST_BODY = (
+    """'{"given_name":"Անահիտ","family_name":"Bench","email":"reach-%s-%d-%d@example.org",'"""
+    """ .. '"postal_code":"70801","country":"US","consent":true,"source":"bench",'"""
+    """ .. '"message":"Please press the Secretary of State."}'"""
+)
 
 
 def main() -> None:
@@ -79,7 +71,7 @@ def main() -> None:
         scratch = Path(scratch)
         (scratch / "bare_app.py").write_text(textwrap.dedent(BARE_APP))
         script = scratch / "post.lua"
-        script.write_text(WRK_SCRIPT)
+        script.write_text(wrk_post_script(POST_BODY))
         load = [args.connections, args.wrk_threads]
         serve = {"workers": args.workers, "threads": args.threads}
         with gunicorn("bare_app:app", scratch, app_env, **serve) as (url, _):

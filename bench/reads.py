@@ -18,7 +18,6 @@ samples are summed by where the time went (the innermost frame's package or modu
 
 import argparse
 import collections
-import contextlib
 import os
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pgbench_db import ROOT, database, flask, gunicorn, worker_pids  # noqa: E402
+from pgbench_db import ROOT, database, gunicorn, sqlite_database, worker_pids  # noqa: E402
 from tally import BARE_APP, wrk  # noqa: E402
 
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
@@ -39,21 +38,6 @@ PATHS = {
     "GET petition": (f"/api/v1/petitions/{PETITION}", 0.5),
 }
 TALLY = f"/api/v1/petitions/{PETITION}/tally"
-
-
-@contextlib.contextmanager
-def sqlite_database():
-    with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "SECRET_KEY": "bench",
-            "LOG_LEVEL": "WARNING",
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-        flask(env, "db", "upgrade")
-        flask(env, "seed")
-        yield env
 
 
 def check_contract(url: str) -> None:

@@ -61,7 +61,8 @@ def sign(slug):
     return {"petition": slug, "goal": len(body)}, 201
 '''
 
-# Each wrk thread numbers its own requests, so every email is new to the database.
+# Each wrk thread numbers its own requests, so every email is new to the database. BODY is a
+# Lua format string taking the run, the thread and the request number, in that order.
 WRK_SCRIPT = r"""
 local counter = 0
 local threads = 0
@@ -76,10 +77,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 function request()
   counter = counter + 1
-  local body = string.format(
-    '{"given_name":"Անահիտ","family_name":"Bench","email":"bench-%s-%d-%d@example.org",' ..
-    '"postal_code":"0010","country":"AM","region":"Yerevan","consent":true,' ..
-    '"source":"bench"COMMENT}', run, id, counter)
+  local body = string.format(BODY, run, id, counter)
   local headers = nil
   if KEYS then
     headers = {["Idempotency-Key"] = string.format("%s-%d-%d", run, id, counter)}
@@ -89,9 +87,20 @@ end
 """
 
 
+def wrk_post_script(body: str, keys: bool = False) -> str:
+    """A wrk script posting ``body`` (a Lua format string, see WRK_SCRIPT) with a new email
+    each time; ``keys``: each with its own Idempotency-Key."""
+    return f"KEYS = {'true' if keys else 'false'}\n" + WRK_SCRIPT.replace("BODY", body)
+
+
 def wrk_script(comment: bool, keys: bool) -> str:
-    script = WRK_SCRIPT.replace("COMMENT", ',"comment":"Free them."' if comment else "")
-    return ("KEYS = true\n" if keys else "KEYS = false\n") + script
+    extra = ',"comment":"Free them."' if comment else ""
+    body = (
+        """'{"given_name":"Անահիտ","family_name":"Bench","email":"bench-%s-%d-%d@example.org'"""
+        """ .. '","postal_code":"0010","country":"AM","region":"Yerevan","consent":true,'"""
+        f""" .. '"source":"bench"{extra}}}'"""
+    )
+    return wrk_post_script(body, keys)
 
 
 def _latency_ms(text: str, label: str) -> float:
