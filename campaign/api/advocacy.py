@@ -87,7 +87,7 @@ class Outreaches(MethodView):
         return idempotency.run_once(
             f"outreaches:{slug}",
             idempotency_key(),
-            idempotency.fingerprint(request.get_json()),
+            request.get_json,
             write,
         )
 

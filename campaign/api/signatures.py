@@ -55,6 +55,6 @@ class Signatures(MethodView):
         return idempotency.run_once(
             f"signatures:{slug}",
             key,
-            idempotency.fingerprint(request.get_json()),
+            request.get_json,
             write,
         )

@@ -54,6 +54,6 @@ class Signups(MethodView):
         return idempotency.run_once(
             f"signups:{slug}",
             key,
-            idempotency.fingerprint(request.get_json()),
+            request.get_json,
             write,
         )

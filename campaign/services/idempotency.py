@@ -96,17 +96,26 @@ def _remember(scope: str, key: str, request_hash: str, status: int, body: dict) 
 
 
 def run_once(
-    scope: str, key: str | None, request_hash: str, write: Callable[[], dict], status: int = 201
+    scope: str,
+    key: str | None,
+    payload: Callable[[], object],
+    write: Callable[[], dict],
+    status: int = 201,
 ) -> tuple[dict, int, dict]:
     """Run ``write`` once per key, recording its response in the same transaction, which
     the caller commits (the request, once the view has answered).
 
+    ``payload`` gives the request body as parsed JSON; it is read and fingerprinted only when
+    a key is sent, so a write without one (the busiest kind) pays nothing here.
     Returns (body, status, headers) for the view: the fresh response, or the stored one.
     """
-    if key is not None and (row := _stored(scope, key)) is not None:
+    if key is None:
+        return write(), status, {}
+    request_hash = fingerprint(payload())
+    if (row := _stored(scope, key)) is not None:
         return _replay(row, request_hash)
     body = write()
-    if key is not None and not _remember(scope, key, request_hash, status, body):
+    if not _remember(scope, key, request_hash, status, body):
         # A concurrent request with this key committed first: its answer stands, ours goes.
         db.session.rollback()
         winner = _stored(scope, key)
