@@ -2,7 +2,7 @@
 
 SQLite is the default. With DATABASE_URL naming PostgreSQL, each pytest-xdist worker gets
 its own database on that server (never the named one itself), migrated once, and every test
-starts from truncated, freshly seeded tables. RATELIMIT_STORAGE_URI naming Redis makes the
+starts from emptied, freshly seeded tables. RATELIMIT_STORAGE_URI naming Redis makes the
 rate limiter use it, with a key prefix per test (``test-<uuid>``); database 0, where an
 application keeps its keys unless told otherwise, is refused (use e.g. ``/15``).
 
@@ -116,7 +116,7 @@ def migrate(app) -> None:
 
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory):
-    """The migrated, empty database every test starts from (a file copy or truncation)."""
+    """The migrated, empty database every test starts from (a file copy, or emptied)."""
     if ON_POSTGRES:
         # One database per test process, so that parallel runs never share or drop each other's.
         name = f"campaign_test_{os.getpid()}"
@@ -129,9 +129,15 @@ def template_database(tmp_path_factory):
         _drop_pg_database(name)
 
 
-def _truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+def _empty_all() -> None:
+    """Delete every row, children first, and restart every sequence at 1.
+
+    DELETE rather than TRUNCATE: a test leaves a handful of rows, and TRUNCATE replaces each
+    table's and index's files (about 60 ms a test on PostgreSQL, against 2 ms).
+    """
+    statements = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+    statements.append("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'")
+    db.session.execute(sa.text(";\n".join(statements)))
     db.session.commit()
 
 
@@ -147,7 +153,7 @@ def database_url(template_database, tmp_path):
 def _reset_and_seed(app) -> None:
     with app.app_context():
         if ON_POSTGRES:
-            _truncate_all()
+            _empty_all()
         for path in seed.campaign_files():
             seeding.load_campaign(seed.read(path))
         db.session.commit()
