@@ -116,14 +116,21 @@ def migrate(app) -> None:
 
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory):
-    """The migrated, empty database every test starts from (a file copy, or emptied)."""
+    """The migrated database every test starts from: on SQLite a seeded file each test copies;
+    on PostgreSQL one database per test process, emptied and seeded by each test."""
     if ON_POSTGRES:
         # One database per test process, so that parallel runs never share or drop each other's.
         name = f"campaign_test_{os.getpid()}"
         url = _create_pg_database(name)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.sqlite3")
-    migrate(create_app(base_config(url)))
+    app = create_app(base_config(url))
+    migrate(app)
+    if not ON_POSTGRES:
+        _seed(app)
+        # Closing the last connection folds the WAL into the file that tests copy.
+        with app.app_context():
+            db.engine.dispose()
     yield url
     if ON_POSTGRES:
         _drop_pg_database(name)
@@ -150,7 +157,7 @@ def database_url(template_database, tmp_path):
     return f"sqlite:///{path}"
 
 
-def _reset_and_seed(app) -> None:
+def _seed(app) -> None:
     with app.app_context():
         if ON_POSTGRES:
             _empty_all()
@@ -169,8 +176,8 @@ def make_app(database_url):
 
     def factory(**overrides):
         app = create_app(base_config(database_url, **overrides))
-        if not apps:
-            _reset_and_seed(app)
+        if not apps and ON_POSTGRES:
+            _seed(app)
         apps.append(app)
         return app
 
