@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 
 from campaign.models import AdvocacyCampaign, AdvocacyParticipant, Counter, Outreach
 from campaign.models.base import db
-from campaign.services import counters, counting
+from campaign.services import counters, counting, people
 from campaign.services.errors import NotFound
 
 
@@ -73,11 +73,9 @@ def erase_person(person_id: int) -> int:
         .returning(*counting.OUTREACH_RETURNING)
     ).all()
     counting.take_out_outreaches(removed)
-    participations = db.session.scalars(
-        delete(AdvocacyParticipant)
-        .where(AdvocacyParticipant.person_id == person_id)
-        .returning(AdvocacyParticipant.advocacy_campaign_id)
-    ).all()
+    participations = people.delete_rows(
+        AdvocacyParticipant, person_id, AdvocacyParticipant.advocacy_campaign_id
+    )
     counting.take_out_participants(participations)
     return len(removed)
 

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from campaign.models import CampaignPerson, Person
 from campaign.models.base import db
@@ -109,3 +109,10 @@ def join_campaign(campaign_id: int, person_id: int) -> bool:
         if db.session.scalar(existing) is not None:
             return False
     return False
+
+
+def delete_rows(model, person_id: int, column) -> list:
+    """Delete the person's rows of ``model``; ``column`` of each deleted row (for taking them
+    out of the counts). The caller commits."""
+    deleted = delete(model).where(model.person_id == person_id).returning(column)
+    return db.session.scalars(deleted).all()

@@ -138,15 +138,9 @@ def erase(person_id: int) -> dict | None:
         )
     }
     counting.take_out_signatures(removed, petitions)
-    signups = db.session.scalars(
-        delete(Signup).where(Signup.person_id == person_id).returning(Signup.campaign_id)
-    ).all()
+    signups = people.delete_rows(Signup, person_id, Signup.campaign_id)
     counting.take_out_signups(signups)
-    memberships = db.session.scalars(
-        delete(CampaignPerson)
-        .where(CampaignPerson.person_id == person_id)
-        .returning(CampaignPerson.campaign_id)
-    ).all()
+    memberships = people.delete_rows(CampaignPerson, person_id, CampaignPerson.campaign_id)
     counting.take_out_people(memberships)
     outreaches = advocacy_integrity.erase_person(person_id)
     # Queued messages about the person go with them (ON DELETE CASCADE).
