@@ -1,11 +1,19 @@
-"""The confirmation email carries no free text but a plain name, and is bounded per inbox."""
+"""The confirmation email carries no free text but a plain name, and is bounded per inbox,
+however many workers hold emails to it."""
+
+import threading
+import time
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select, update
 
-from campaign.models import Petition, Signature
+from campaign.commands import worker
+from campaign.models import OutboxItem, Petition, Signature
 from campaign.models.base import db
+from campaign.services import outbox_worker
 from campaign.services.confirmation import greeting
+from tests.conftest import ON_POSTGRES
 from tests.delivery import run_worker
 from tests.support import ALL_DEMANDS, require_confirmation, set_rows, signer
 
@@ -68,3 +76,94 @@ def test_at_most_the_daily_number_of_confirmations_per_inbox(make_app, smtp):
     client.post(f"/api/v1/petitions/{slugs[0]}/signatures", json=signer(email="other@example.org"))
     run_worker(app)
     assert len(smtp.messages) == 4
+
+
+def _two_pending_emails_to_one_inbox(make_app, smtp, **config):
+    """An app whose first two petitions require confirmation, each signed by one inbox."""
+    app = make_app(MAIL_URL=smtp.url, PUBLIC_BASE_URL="https://sign.example.org", **config)
+    set_rows(app, Petition, requires_confirmation=True)
+    with app.app_context():
+        slugs = list(db.session.scalars(select(Petition.slug).order_by(Petition.id)))[:2]
+    for slug in slugs:
+        response = app.test_client().post(
+            f"/api/v1/petitions/{slug}/signatures", json=signer(email="victim@gmail.com")
+        )
+        assert response.status_code == 201
+    return app
+
+
+def test_two_workers_with_emails_to_one_inbox_send_no_more_than_the_cap(make_app, smtp):
+    app = _two_pending_emails_to_one_inbox(make_app, smtp, CONFIRMATION_MAX_PER_DAY=1)
+    with app.app_context():
+        [first] = worker.claim("worker-a", 1)
+        [second] = worker.claim("worker-b", 1)
+        # Worker A stores its token and is still sending when worker B takes up its own.
+        claimed = outbox_worker.claimed(first)
+        send, stored = outbox_worker.prepare(first)
+        assert stored
+        db.session.commit()
+        assert worker.deliver(second)
+        send()
+        outbox_worker.succeeded(claimed, None)
+        db.session.commit()
+    assert len(smtp.messages) == 1
+
+
+def test_an_email_held_back_or_not_needed_does_not_count_toward_the_cap(make_app, smtp):
+    app = _two_pending_emails_to_one_inbox(make_app, smtp, CONFIRMATION_MAX_PER_DAY=1)
+    with app.app_context():
+        first = db.session.scalar(select(Signature.id).order_by(Signature.id))
+    # The first signature no longer waits for its email (confirmation was turned off and it
+    # was counted), so its email is skipped: the second one still goes.
+    set_rows(app, Signature, Signature.id == first, status="counted")
+    run_worker(app)
+    assert len(smtp.messages) == 1
+
+
+def _waiting_on_a_lock(app, seconds: float = 10) -> bool:
+    """Whether another session of this database comes to wait on a row lock."""
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    deadline = time.monotonic() + seconds
+    try:
+        with engine.connect() as conn:
+            while time.monotonic() < deadline:
+                waiting = conn.scalar(
+                    sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()"
+                    )
+                )
+                if waiting:
+                    return True
+                time.sleep(0.02)
+        return False
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="row locks are PostgreSQL's; on SQLite each worker transaction holds the database",
+)
+def test_two_workers_counting_at_once_take_turns(make_app, smtp):
+    app = _two_pending_emails_to_one_inbox(make_app, smtp, CONFIRMATION_MAX_PER_DAY=1)
+    with app.app_context():
+        first_id = worker.claim("worker-a", 1)[0].id
+        second_id = worker.claim("worker-b", 1)[0].id
+
+    def worker_b():
+        with app.app_context():
+            worker.deliver(db.session.get(OutboxItem, second_id))
+
+    with app.app_context():
+        # Worker A has counted the inbox's emails and not yet committed its own.
+        send, _ = outbox_worker.prepare(db.session.get(OutboxItem, first_id))
+        thread = threading.Thread(target=worker_b)
+        thread.start()
+        # Worker B waits for A's lock on the person rather than counting past it.
+        assert _waiting_on_a_lock(app), "worker B counted while worker A was counting"
+        db.session.commit()
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+        send()
+    assert len(smtp.messages) == 1

@@ -54,6 +54,10 @@ class OutboxItem(db.Model):
     claimed_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When a worker last readied it to go (a confirmation: its token stored, committed before
+    # the send): from then on it counts toward the inbox's daily cap, delivered or not yet.
+    # Kinds with no preparing step leave it empty.
+    prepared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Webhook(db.Model):

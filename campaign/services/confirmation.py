@@ -196,8 +196,14 @@ def greeting(name: str) -> str:
     return f"Hello {name}," if plain else NEUTRAL_GREETING
 
 
-def _sent_today(person_id: int) -> int:
-    """Confirmation emails already sent to this person (one inbox) since UTC midnight."""
+def _sent_today(item: OutboxItem, person_id: int) -> int:
+    """Confirmation emails to this person (one inbox) readied to go since UTC midnight, other
+    than ``item``: delivered, or with their token stored and the send under way or to be
+    retried. Items skipped unsent are not among them.
+
+    Called under a lock on the person's row, held until the caller commits: two workers
+    holding emails to one inbox count one after the other, each seeing the other's."""
+    db.session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
     midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     return db.session.scalar(
         select(func.count())
@@ -205,8 +211,8 @@ def _sent_today(person_id: int) -> int:
         .where(
             OutboxItem.kind == KIND,
             OutboxItem.person_id == person_id,
-            OutboxItem.status == "delivered",
-            OutboxItem.delivered_at >= midnight,
+            OutboxItem.prepared_at >= midnight,
+            OutboxItem.id != item.id,
         )
     )
 
@@ -219,10 +225,11 @@ def prepare(item: OutboxItem) -> Callable[[], None] | None:
     signature = db.session.get(Signature, item.payload["signature_id"])
     if signature is None or signature.status != PENDING:
         return None  # confirmed, erased or purged since: nothing to send
-    if _sent_today(signature.person_id) >= current_app.config["CONFIRMATION_MAX_PER_DAY"]:
+    if _sent_today(item, signature.person_id) >= current_app.config["CONFIRMATION_MAX_PER_DAY"]:
         # One inbox gets a bounded number of these a day, whatever petitions are signed in
         # its name: the item is done, unsent, and a sign tomorrow may send another.
         return None
+    item.prepared_at = utcnow()
     person = db.session.get(Person, signature.person_id)
     petition = db.session.get(Petition, signature.petition_id)
     recorded = item.payload.get("base_url")
