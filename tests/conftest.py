@@ -200,7 +200,7 @@ def dead_redis_url():
 @pytest.fixture
 def app_without_database(make_app):
     """An app whose database cannot be reached (nothing listens on port 1)."""
-    make_app()  # seeds the test's database, so that this app is the one that differs
+    make_app()  # the test's seeded database, so that this app is the one that differs
     return make_app(
         SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none",
         SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}},

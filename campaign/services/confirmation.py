@@ -197,13 +197,17 @@ def greeting(name: str) -> str:
 
 
 def _sent_today(item: OutboxItem, person_id: int) -> int:
-    """Confirmation emails to this person (one inbox) readied to go since UTC midnight, other
-    than ``item``: delivered, or with their token stored and the send under way or to be
-    retried. Items skipped unsent are not among them.
+    """Confirmation emails to this person (one inbox) a worker readied to go since UTC
+    midnight, other than ``item``: delivered, being sent, or to be retried. One whose first
+    attempt may have gone out keeps counting, whatever became of it; one dropped before it
+    was readied (over the cap, or no longer needed) never counts.
 
-    Called under a lock on the person's row, held until the caller commits: two workers
-    holding emails to one inbox count one after the other, each seeing the other's."""
-    db.session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    Counted under a lock on the person's row, held until the caller commits: two workers
+    holding emails to one inbox count one after the other, and in READ COMMITTED the count
+    after the wait sees the other's commit. NO KEY UPDATE: rows that merely refer to the
+    person (new outbox items, outreaches) are not held up."""
+    person = select(Person.id).where(Person.id == person_id)
+    db.session.execute(person.with_for_update(key_share=True))
     midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     return db.session.scalar(
         select(func.count())
