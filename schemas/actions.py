@@ -12,6 +12,7 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from campaign.services.emails import mixed_scripts
+from schemas import Schema
 
 # Cc: C0/C1 controls and DEL (NUL among them, which PostgreSQL cannot store); Cs: lone
 # surrogates, which JSON can spell but no database column can hold. Format characters (Cf)
@@ -89,7 +90,7 @@ def _matches(pattern: re.Pattern, message: str):
     return check
 
 
-class ActionSchema(ma.Schema):
+class ActionSchema(Schema):
     """Who is acting, and where the request came from: shared by signatures and sign-ups."""
 
     given_name = Text(required=True, min_length=1, max_length=100)
@@ -133,7 +134,7 @@ class SignupInputSchema(ActionSchema):
     pass
 
 
-class SignatureReceiptSchema(ma.Schema):
+class SignatureReceiptSchema(Schema):
     """The same whether the person had signed before or not: it reveals nothing about them.
 
     No count: the count including this write would tell a new signer from a repeat one.
@@ -144,7 +145,7 @@ class SignatureReceiptSchema(ma.Schema):
     goal = ma.fields.Integer()
 
 
-class SignupReceiptSchema(ma.Schema):
+class SignupReceiptSchema(Schema):
     """The same whether the person had joined before or not."""
 
     campaign = ma.fields.String(metadata={"description": "The campaign's slug"})

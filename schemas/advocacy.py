@@ -4,12 +4,13 @@ public reads and sends, and what organizers create, edit and report on."""
 import marshmallow as ma
 
 from campaign.models.advocacy import ADVOCACY_TYPES, CALL_OUTCOMES, TARGETINGS
+from schemas import Schema
 from schemas.actions import ActionSchema, Text
 
 TARGET_ID = {"description": "bioguide:<id> for members of Congress, the slug for fixed targets"}
 
 
-class LookupTargetSchema(ma.Schema):
+class LookupTargetSchema(Schema):
     id = ma.fields.String(metadata=TARGET_ID)
     name = ma.fields.String()
     title = ma.fields.String()
@@ -21,7 +22,7 @@ class LookupTargetSchema(ma.Schema):
     contact_form = ma.fields.String()
 
 
-class FixedTargetSchema(ma.Schema):
+class FixedTargetSchema(Schema):
     slug = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[a-z0-9-]{1,80}$"))
     name = Text(max_length=200)
     title = Text(max_length=200)
@@ -31,7 +32,7 @@ class FixedTargetSchema(ma.Schema):
     contact_form = ma.fields.Url(schemes={"http", "https"})
 
 
-class AdvocacyCampaignSchema(ma.Schema):
+class AdvocacyCampaignSchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     description = ma.fields.String()
@@ -52,7 +53,7 @@ class AdvocacyCampaignSchema(ma.Schema):
         ]
 
 
-class AdvocacySummarySchema(ma.Schema):
+class AdvocacySummarySchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     type = ma.fields.String()
@@ -61,12 +62,12 @@ class AdvocacySummarySchema(ma.Schema):
     total_outreaches = ma.fields.Integer()
 
 
-class LookupArgsSchema(ma.Schema):
+class LookupArgsSchema(Schema):
     postal_code = Text(max_length=20, load_default="")
     country = Text(max_length=2, load_default="US")
 
 
-class LookupSchema(ma.Schema):
+class LookupSchema(Schema):
     postal_code = ma.fields.String()
     country = ma.fields.String()
     states = ma.fields.List(ma.fields.String())
@@ -90,7 +91,7 @@ class OutreachInputSchema(ActionSchema):
     )
 
 
-class ReachSchema(ma.Schema):
+class ReachSchema(Schema):
     id = ma.fields.String(metadata=TARGET_ID)
     name = ma.fields.String()
     title = ma.fields.String()
@@ -102,20 +103,20 @@ class ReachSchema(ma.Schema):
     body = ma.fields.String(metadata={"description": "The letter to paste, or the call script"})
 
 
-class OutreachReceiptSchema(ma.Schema):
+class OutreachReceiptSchema(Schema):
     """The same whether the person had written before or not."""
 
     advocacy_campaign = ma.fields.String()
     targets = ma.fields.List(ma.fields.Nested(ReachSchema))
 
 
-class CountSchema(ma.Schema):
+class CountSchema(Schema):
     id = ma.fields.String()
     code = ma.fields.String()
     count = ma.fields.Integer()
 
 
-class AdvocacyTalliesSchema(ma.Schema):
+class AdvocacyTalliesSchema(Schema):
     advocacy_campaign = ma.fields.String()
     total_outreaches = ma.fields.Integer()
     participants = ma.fields.Integer()
@@ -125,7 +126,7 @@ class AdvocacyTalliesSchema(ma.Schema):
     series = ma.fields.List(ma.fields.Dict())
 
 
-class AdvocacyEditSchema(ma.Schema):
+class AdvocacyEditSchema(Schema):
     """What organizers set; on PATCH every field is optional."""
 
     slug = ma.fields.String(validate=ma.validate.Regexp(r"^[a-z0-9-]{1,80}$"))
@@ -154,7 +155,7 @@ class AdvocacyCreateSchema(AdvocacyEditSchema):
         return data
 
 
-class ReportTargetSchema(ma.Schema):
+class ReportTargetSchema(Schema):
     id = ma.fields.String()
     name = ma.fields.String()
     title = ma.fields.String()
@@ -166,13 +167,13 @@ class ReportTargetSchema(ma.Schema):
     by_postal_code = ma.fields.List(ma.fields.Dict())
 
 
-class ReportSchema(ma.Schema):
+class ReportSchema(Schema):
     advocacy_campaign = ma.fields.String()
     type = ma.fields.String()
     targets = ma.fields.List(ma.fields.Nested(ReportTargetSchema))
 
 
-class OutreachInvalidationSchema(ma.Schema):
+class OutreachInvalidationSchema(Schema):
     id = ma.fields.Integer()
     status = ma.fields.String()
     invalidated = ma.fields.Integer(metadata={"description": "1 if it left the counts now"})

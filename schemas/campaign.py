@@ -2,11 +2,12 @@
 
 import marshmallow as ma
 
+from schemas import Schema
 from schemas.advocacy import AdvocacySummarySchema
 from schemas.petition import PetitionSummarySchema
 
 
-class LetterSchema(ma.Schema):
+class LetterSchema(Schema):
     date = ma.fields.Date(allow_none=True)
     title = ma.fields.String()
     senders = ma.fields.List(ma.fields.String())
@@ -14,21 +15,21 @@ class LetterSchema(ma.Schema):
     text = ma.fields.String()
 
 
-class DemandSchema(ma.Schema):
+class DemandSchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     text = ma.fields.String()
     position = ma.fields.Integer()
 
 
-class TargetSchema(ma.Schema):
+class TargetSchema(Schema):
     slug = ma.fields.String()
     name = ma.fields.String(metadata={"description": "Empty where the source names no person"})
     title = ma.fields.String()
     organization = ma.fields.String()
 
 
-class PrisonerSchema(ma.Schema):
+class PrisonerSchema(Schema):
     slug = ma.fields.String()
     name = ma.fields.String()
     former_office = ma.fields.String()
@@ -36,13 +37,13 @@ class PrisonerSchema(ma.Schema):
     updated_at = ma.fields.AwareDateTime()
 
 
-class LegislationSchema(ma.Schema):
+class LegislationSchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     summary = ma.fields.String()
 
 
-class CampaignSchema(ma.Schema):
+class CampaignSchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     summary = ma.fields.String()
@@ -73,9 +74,9 @@ class CampaignSchema(ma.Schema):
     updated_at = ma.fields.AwareDateTime()
 
 
-class CampaignListSchema(ma.Schema):
+class CampaignListSchema(Schema):
     data = ma.fields.List(ma.fields.Nested(CampaignSchema))
 
 
-class CampaignRefSchema(ma.Schema):
+class CampaignRefSchema(Schema):
     slug = ma.fields.String()

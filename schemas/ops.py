@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from schemas import Schema
 
-class HealthSchema(ma.Schema):
+
+class HealthSchema(Schema):
     status = ma.fields.String(metadata={"example": "ok"})

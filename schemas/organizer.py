@@ -7,6 +7,7 @@ from datetime import UTC
 
 import marshmallow as ma
 
+from schemas import Schema
 from schemas.actions import Text
 from schemas.campaign import CampaignSchema, PrisonerSchema
 from schemas.petition import PetitionSchema, PetitionSummarySchema
@@ -54,7 +55,7 @@ def _bom():
     )
 
 
-class PageArgsSchema(ma.Schema):
+class PageArgsSchema(Schema):
     limit = ma.fields.Integer(
         load_default=25, validate=ma.validate.Range(1, 100), metadata={"description": "1 to 100"}
     )
@@ -68,18 +69,18 @@ class SignatureListArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(SIGNATURE_STATUSES))
 
 
-class SignatureCsvArgsSchema(ma.Schema):
+class SignatureCsvArgsSchema(Schema):
     since = _since()
     status = ma.fields.String(validate=ma.validate.OneOf(SIGNATURE_STATUSES))
     bom = _bom()
 
 
-class SignupCsvArgsSchema(ma.Schema):
+class SignupCsvArgsSchema(Schema):
     since = _since()
     bom = _bom()
 
 
-class PersonRowSchema(ma.Schema):
+class PersonRowSchema(Schema):
     id = ma.fields.Integer()
     given_name = ma.fields.String()
     family_name = ma.fields.String()
@@ -101,7 +102,7 @@ class SignupRowSchema(PersonRowSchema):
     consent = ma.fields.Boolean()
 
 
-class PageSchema(ma.Schema):
+class PageSchema(Schema):
     has_more = ma.fields.Boolean()
     next_cursor = Cursor(
         allow_none=True,
@@ -117,7 +118,7 @@ class SignupPageSchema(PageSchema):
     data = ma.fields.List(ma.fields.Nested(SignupRowSchema))
 
 
-class EditSchema(ma.Schema):
+class EditSchema(Schema):
     """A partial update: only the fields sent change."""
 
     # Text refuses control characters (NUL among them, which PostgreSQL cannot store).
@@ -139,7 +140,7 @@ class PetitionEditSchema(EditSchema):
     text = Text(max_length=10_000, multiline=True)
 
 
-class PrisonerEditSchema(ma.Schema):
+class PrisonerEditSchema(Schema):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(["detained", "released"]))
 
 
@@ -162,7 +163,7 @@ class OrganizerPrisonerSchema(PrisonerSchema):
     pass
 
 
-class InvalidationFilterSchema(ma.Schema):
+class InvalidationFilterSchema(Schema):
     email_domain = Text(
         max_length=253,
         metadata={"description": "Signers whose email is at this domain", "example": "spam.test"},
@@ -192,7 +193,7 @@ class InvalidationFilterSchema(ma.Schema):
             raise ma.ValidationError("Must be after created_after.", "created_before")
 
 
-class InvalidationSchema(ma.Schema):
+class InvalidationSchema(Schema):
     invalidated = ma.fields.Integer(
         metadata={"description": "Signatures taken out of the counts by this request"}
     )

@@ -10,6 +10,7 @@ from datetime import UTC
 
 import marshmallow as ma
 
+from schemas import Schema
 from schemas.actions import POSTAL_CODE_PATTERN, SOURCE_PATTERN, Country, Email, Text
 
 EMAIL_STATUSES = [
@@ -43,7 +44,7 @@ def _links(description="HAL links: relation name to {href} (or a list of them)")
     )
 
 
-class OsdiResourceSchema(ma.Schema):
+class OsdiResourceSchema(Schema):
     identifiers = ma.fields.List(
         ma.fields.String(),
         metadata={"description": "'<system>:<id>', system from OSDI_SYSTEM_NAME"},
@@ -54,7 +55,7 @@ class OsdiResourceSchema(ma.Schema):
     links = _links()
 
 
-class OsdiTargetSchema(ma.Schema):
+class OsdiTargetSchema(Schema):
     name = ma.fields.String()
 
 
@@ -68,20 +69,20 @@ class OsdiPetitionSchema(OsdiResourceSchema):
     target = ma.fields.List(ma.fields.Nested(OsdiTargetSchema))
 
 
-class OsdiReferrerDataSchema(ma.Schema):
+class OsdiReferrerDataSchema(Schema):
     source = ma.fields.String()
     referrer = ma.fields.String()
     website = ma.fields.String()
     url = ma.fields.String()
 
 
-class OsdiEmailAddressSchema(ma.Schema):
+class OsdiEmailAddressSchema(Schema):
     address = ma.fields.String()
     primary = ma.fields.Boolean()
     status = ma.fields.String(metadata={"enum": EMAIL_STATUSES})
 
 
-class OsdiPostalAddressSchema(ma.Schema):
+class OsdiPostalAddressSchema(Schema):
     postal_code = ma.fields.String()
     region = ma.fields.String()
     country = ma.fields.String()
@@ -95,7 +96,7 @@ class OsdiPersonSchema(OsdiResourceSchema):
     postal_addresses = ma.fields.List(ma.fields.Nested(OsdiPostalAddressSchema))
 
 
-class OsdiSignerSchema(ma.Schema):
+class OsdiSignerSchema(Schema):
     given_name = ma.fields.String()
     family_name = ma.fields.String()
     email_addresses = ma.fields.List(ma.fields.Nested(OsdiEmailAddressSchema))
@@ -111,7 +112,7 @@ class OsdiSignatureSchema(OsdiResourceSchema):
     )
 
 
-class OsdiEntryPointSchema(ma.Schema):
+class OsdiEntryPointSchema(Schema):
     motd = ma.fields.String()
     vendor_name = ma.fields.String()
     product_name = ma.fields.String()
@@ -121,13 +122,13 @@ class OsdiEntryPointSchema(ma.Schema):
     links = _links("Links to the collections and helpers, with OSDI curies")
 
 
-def _page_schema(name: str, item_schema: type[ma.Schema]) -> type[ma.Schema]:
+def _page_schema(name: str, item_schema: type[Schema]) -> type[Schema]:
     key = f"osdi:{name}"
-    embedded = ma.Schema.from_dict(
+    embedded = Schema.from_dict(
         {"items": ma.fields.List(ma.fields.Nested(item_schema), attribute=key, data_key=key)},
         name=f"Osdi{name.title()}EmbeddedSchema",
     )
-    return ma.Schema.from_dict(
+    return Schema.from_dict(
         {
             "page": ma.fields.Integer(),
             "per_page": ma.fields.Integer(metadata={"description": "At most 25"}),
@@ -145,7 +146,7 @@ OsdiSignaturePageSchema = _page_schema("signatures", OsdiSignatureSchema)
 OsdiPeoplePageSchema = _page_schema("people", OsdiPersonSchema)
 
 
-class OsdiListArgsSchema(ma.Schema):
+class OsdiListArgsSchema(Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000))
     per_page = ma.fields.Integer(
         load_default=25,
@@ -164,7 +165,7 @@ class OsdiListArgsSchema(ma.Schema):
 # Incoming helper bodies.
 
 
-class _Lenient(ma.Schema):
+class _Lenient(Schema):
     class Meta:
         unknown = ma.EXCLUDE
 

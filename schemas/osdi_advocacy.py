@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from schemas import Schema
 from schemas.actions import Text
 from schemas.osdi import (
     OsdiDateTime,
@@ -14,7 +15,7 @@ from schemas.osdi import (
 )
 
 
-class OsdiAdvocacyTargetSchema(ma.Schema):
+class OsdiAdvocacyTargetSchema(Schema):
     given_name = ma.fields.String()
     family_name = ma.fields.String()
     name = ma.fields.String()
@@ -35,7 +36,7 @@ class OsdiAdvocacyCampaignSchema(OsdiResourceSchema):
     targets = ma.fields.List(ma.fields.Nested(OsdiAdvocacyTargetSchema))
 
 
-class OsdiOutreachReferrerSchema(ma.Schema):
+class OsdiOutreachReferrerSchema(Schema):
     source = ma.fields.String()
     referrer = ma.fields.String()
     website = ma.fields.String()

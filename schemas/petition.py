@@ -2,14 +2,16 @@
 
 import marshmallow as ma
 
+from schemas import Schema
 
-class PetitionTargetSchema(ma.Schema):
+
+class PetitionTargetSchema(Schema):
     name = ma.fields.String()
     title = ma.fields.String()
     organization = ma.fields.String()
 
 
-class PetitionSummarySchema(ma.Schema):
+class PetitionSummarySchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     goal = ma.fields.Integer()

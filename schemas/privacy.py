@@ -2,19 +2,21 @@
 
 import marshmallow as ma
 
+from schemas import Schema
 
-class EmailArgsSchema(ma.Schema):
+
+class EmailArgsSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=320))
 
 
-class ErasureSchema(ma.Schema):
+class ErasureSchema(Schema):
     person_id = ma.fields.Integer()
     signatures = ma.fields.Integer(metadata={"description": "Signatures deleted"})
     signups = ma.fields.Integer(metadata={"description": "Sign-ups deleted"})
     outreaches = ma.fields.Integer(metadata={"description": "Letters and calls deleted"})
 
 
-class PersonExportSchema(ma.Schema):
+class PersonExportSchema(Schema):
     """Everything held about one person; the nested records are passed through as kept."""
 
     person = ma.fields.Dict()
@@ -25,11 +27,11 @@ class PersonExportSchema(ma.Schema):
     messages = ma.fields.List(ma.fields.Dict())
 
 
-class ConfirmationSettingSchema(ma.Schema):
+class ConfirmationSettingSchema(Schema):
     requires_confirmation = ma.fields.Boolean(required=True)
 
 
-class ConfirmationCountsSchema(ma.Schema):
+class ConfirmationCountsSchema(Schema):
     petition = ma.fields.String()
     requires_confirmation = ma.fields.Boolean()
     signature_count = ma.fields.Integer(metadata={"description": "Confirmed, counted"})

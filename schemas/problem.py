@@ -2,8 +2,10 @@
 
 import marshmallow as ma
 
+from schemas import Schema
 
-class ProblemSchema(ma.Schema):
+
+class ProblemSchema(Schema):
     class Meta:
         # RFC 9457 lets a problem carry extension members (OSDI's ``osdi:error``, for one).
         unknown = ma.INCLUDE

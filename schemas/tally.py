@@ -4,8 +4,10 @@ from datetime import UTC
 
 import marshmallow as ma
 
+from schemas import Schema
 
-class TallySchema(ma.Schema):
+
+class TallySchema(Schema):
     signature_count = ma.fields.Integer()
     goal = ma.fields.Integer()
     percent = ma.fields.Float(
@@ -17,7 +19,7 @@ class TallySchema(ma.Schema):
     updated_at = ma.fields.AwareDateTime()
 
 
-class TalliesQuerySchema(ma.Schema):
+class TalliesQuerySchema(Schema):
     interval = ma.fields.String(
         load_default="day",
         validate=ma.validate.OneOf(["hour", "day"]),
@@ -38,33 +40,33 @@ class TalliesQuerySchema(ma.Schema):
             raise ma.ValidationError("Must be later than since.", "until")
 
 
-class SlugCountSchema(ma.Schema):
+class SlugCountSchema(Schema):
     slug = ma.fields.String()
     signature_count = ma.fields.Integer()
 
 
-class CodeCountSchema(ma.Schema):
+class CodeCountSchema(Schema):
     code = ma.fields.String()
     count = ma.fields.Integer()
 
 
-class SourceCountSchema(ma.Schema):
+class SourceCountSchema(Schema):
     source = ma.fields.String()
     count = ma.fields.Integer()
 
 
-class SeriesPointSchema(ma.Schema):
+class SeriesPointSchema(Schema):
     start = ma.fields.AwareDateTime(metadata={"description": "Start of the hour or day (UTC)"})
     count = ma.fields.Integer()
 
 
-class MilestoneSchema(ma.Schema):
+class MilestoneSchema(Schema):
     petition = ma.fields.String(metadata={"description": "The petition's slug"})
     threshold = ma.fields.Integer()
     reached_at = ma.fields.AwareDateTime()
 
 
-class TalliesSchema(ma.Schema):
+class TalliesSchema(Schema):
     signature_count = ma.fields.Integer(
         metadata={"description": "Counted signatures on all the campaign's petitions"}
     )

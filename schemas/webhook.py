@@ -3,9 +3,10 @@
 import marshmallow as ma
 
 from campaign.models.outbox import WEBHOOK_EVENTS
+from schemas import Schema
 
 
-class WebhookInputSchema(ma.Schema):
+class WebhookInputSchema(Schema):
     url = ma.fields.Url(
         required=True,
         schemes={"https", "http"},
@@ -21,7 +22,7 @@ class WebhookInputSchema(ma.Schema):
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
 
 
-class DeliverySchema(ma.Schema):
+class DeliverySchema(Schema):
     idempotency_key = ma.fields.String()
     event = ma.fields.Function(lambda item: item.payload.get("event"))
     status = ma.fields.String(metadata={"enum": ["pending", "delivered", "failed"]})
@@ -32,7 +33,7 @@ class DeliverySchema(ma.Schema):
     delivered_at = ma.fields.AwareDateTime(allow_none=True)
 
 
-class WebhookSchema(ma.Schema):
+class WebhookSchema(Schema):
     id = ma.fields.Integer()
     url = ma.fields.String()
     events = ma.fields.List(ma.fields.String(), attribute="event_list")
@@ -55,5 +56,5 @@ class WebhookDetailSchema(WebhookSchema):
     recent_deliveries = ma.fields.List(ma.fields.Nested(DeliverySchema))
 
 
-class WebhookListSchema(ma.Schema):
+class WebhookListSchema(Schema):
     data = ma.fields.List(ma.fields.Nested(WebhookSchema))
