@@ -73,10 +73,13 @@ def receiver():
                 status = state.statuses.pop(0) if state.statuses else 200
             if number in state.delay_on:
                 time.sleep(state.delay)
-            self.send_response(status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a delayed answer the sender has stopped waiting for
 
         def log_message(self, *args):
             pass
