@@ -196,7 +196,7 @@ def greeting(name: str) -> str:
     return f"Hello {name}," if plain else NEUTRAL_GREETING
 
 
-def _sent_today(item: OutboxItem, person_id: int) -> int:
+def _readied_today(item: OutboxItem, person_id: int) -> int:
     """Confirmation emails to this person (one inbox) a worker readied to go since UTC
     midnight, other than ``item``: delivered, being sent, or to be retried. One whose first
     attempt may have gone out keeps counting, whatever became of it; one dropped before it
@@ -229,7 +229,7 @@ def prepare(item: OutboxItem) -> Callable[[], None] | None:
     signature = db.session.get(Signature, item.payload["signature_id"])
     if signature is None or signature.status != PENDING:
         return None  # confirmed, erased or purged since: nothing to send
-    if _sent_today(item, signature.person_id) >= current_app.config["CONFIRMATION_MAX_PER_DAY"]:
+    if _readied_today(item, signature.person_id) >= current_app.config["CONFIRMATION_MAX_PER_DAY"]:
         # One inbox gets a bounded number of these a day, whatever petitions are signed in
         # its name: the item is done, unsent, and a sign tomorrow may send another.
         return None
