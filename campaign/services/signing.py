@@ -12,8 +12,6 @@ PostgreSQL statement run alone instead (``may_commit_alone``).
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask import current_app
-
 from campaign.models import Campaign, Petition
 from campaign.models.base import db
 from campaign.models.types import utcnow
@@ -74,22 +72,10 @@ def _alone(may_commit_alone: bool, event: str) -> bool:
     return not db.session().in_transaction()
 
 
-def _autocommit_engine():
-    """The app's engine in autocommit, sharing its pool: a statement is its own transaction."""
-    engines = current_app.extensions.setdefault("autocommit_engines", {})
-    engine = db.engine
-    if engine not in engines:
-        engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return engines[engine]
-
-
 def _run(statement, values: dict, alone: bool):
     params = {**values, "alone": alone, "shard": counters.shard()}
     if alone:
-        # A Core connection of its own: the ORM session and its transaction bookkeeping cost
-        # more than the statement on the busiest write.
-        with dialect.autocommit_errors(), _autocommit_engine().connect() as connection:
-            return connection.execute(statement, params).first()
+        return dialect.run_alone(statement, params)
     return db.session.execute(statement, params).first()
 
 
