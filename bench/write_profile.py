@@ -38,7 +38,10 @@ PARTS = {
     "body parsing and validation (webargs, marshmallow)": (r"webargs/core\.py:\d+\(parse\)",),
     "rate limiter (one Redis round trip)": (r"campaign/ratelimit/__init__\.py:\d+\(hit\)",),
     "the signing service": (r"campaign/services/signing\.py:\d+\((sign|join)\)",),
-    "  SQL through SQLAlchemy (statement, results)": (
+    # A write standing alone runs on the driver (dialect.run_alone); one in a transaction,
+    # and any read, through SQLAlchemy.
+    "  the statement (pool, driver, round trip)": (
+        r"campaign/services/dialect\.py:\d+\(run_alone\)",
         r"sqlalchemy/engine/base\.py:\d+\(execute\)",
     ),
     "    of which psycopg (driver, round trip)": (r"psycopg/cursor\.py:\d+\(execute\)",),
