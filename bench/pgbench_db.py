@@ -7,6 +7,7 @@ use); the database itself is created for the run and dropped after it.
 
 import contextlib
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -142,6 +143,46 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
     """The gunicorn workers (children) of a master process."""
     path = Path(f"/proc/{server.pid}/task/{server.pid}/children")
     return [int(pid) for pid in path.read_text().split()]
+
+
+KINDS = ("gunicorn", "postgres", "redis", "wrk")
+
+
+def _kind(name: str, command: str) -> str | None:
+    """Which part of the stack a process is, from its /proc name and command line."""
+    if "-m gunicorn" in command:
+        return "gunicorn"  # the app's or bare Flask's master and workers
+    if name.startswith("postgres"):
+        return "postgres"  # the server and each session's backend
+    if name.startswith("redis-server"):
+        return "redis"
+    return None
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) used so far by the live processes of each kind in KINDS,
+    and by this bench's finished children (``wrk``: each run ends before it is read).
+
+    Read around a run, the difference divided by the requests served is each part's CPU
+    per request: how the machine is split between Python, PostgreSQL, Redis and wrk.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    totals = dict.fromkeys(KINDS, 0.0)
+    totals["wrk"] = children.ru_utime + children.ru_stime
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        kind = _kind(stat[stat.find("(") + 1 : stat.rfind(")")], command)
+        if kind:
+            fields = stat[stat.rfind(")") + 2 :].split()
+            totals[kind] += (int(fields[11]) + int(fields[12])) / ticks
+    return totals
 
 
 def memory_kib(pid: int, field: str) -> int:

@@ -13,7 +13,8 @@ SQLite file), migrates and seeds it, loads that many signatures onto the petitio
 Redis rate limiter active (limits raised so that nothing is refused), and drives it with wrk
 posting signatures, then sign-ups, with unique emails (``--idempotency``: each with its own
 ``Idempotency-Key``). It prints requests per second, p50 and p99 latency and each ratio to
-bare Flask from this same run, then checks every counter against the rows
+bare Flask from this same run, and each run's CPU per request by process (gunicorn,
+PostgreSQL, Redis, wrk: the machine's split), then checks every counter against the rows
 (``flask tallies check``) and drops the database. Needs ``wrk`` and a Redis at BENCH_REDIS_URL.
 """
 
@@ -33,7 +34,9 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pgbench_db import (  # noqa: E402
     BENCH_REDIS_DB,
+    KINDS,
     ROOT,
+    cpu_seconds,
     database,
     flask,
     gunicorn,
@@ -125,9 +128,11 @@ def wrk(url: str, script: str, seconds: int, connections: int, threads: int, pat
         "--",
         run,
     ]
+    before = cpu_seconds()
     out = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
+    after = cpu_seconds()
     total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
@@ -138,6 +143,8 @@ def wrk(url: str, script: str, seconds: int, connections: int, threads: int, pat
         "requests": total,
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "none",
+        # CPU milliseconds per request by part of the stack (the whole run, ramp-up included).
+        "cpu": {k: 1000 * (after[k] - before[k]) / max(total, 1) for k in KINDS},
     }
 
 
@@ -274,6 +281,9 @@ def main() -> None:
             f"{r['p99']:>9.2f}{r['requests']:>10}{r['non_2xx']:>9}"
         )
     print("targets: ratio >= 0.20, p99 < 50 ms; ratio at the largest size within 10% of the first")
+    print("CPU ms per request, by process: " + ", ".join(KINDS))
+    for name, r in results.items():
+        print(f"  {name:24}" + "".join(f"{r['cpu'][k]:>9.3f}" for k in KINDS))
     for line in checks:
         print("check " + line)
 
