@@ -15,7 +15,7 @@ from campaign.services import outbox_worker
 from campaign.services.confirmation import greeting
 from tests.conftest import ON_POSTGRES
 from tests.delivery import run_worker
-from tests.support import ALL_DEMANDS, require_confirmation, set_rows, signer
+from tests.support import ALL_DEMANDS, bearer, require_confirmation, set_rows, signer
 
 URL = f"/api/v1/petitions/{ALL_DEMANDS}/signatures"
 
@@ -70,12 +70,28 @@ def test_at_most_the_daily_number_of_confirmations_per_inbox(make_app, smtp):
     for slug, email in zip(slugs, spellings, strict=False):
         response = client.post(f"/api/v1/petitions/{slug}/signatures", json=signer(email=email))
         assert response.status_code == 201
-    run_worker(app)
+    assert "delivered 3" in run_worker(app)
     assert len(smtp.messages) == 3
+    # The fourth is settled as skipped: nothing went out, so it names no delivery time.
+    assert _statuses(app) == [
+        ("delivered", True),
+        ("delivered", True),
+        ("delivered", True),
+        ("skipped", False),
+    ]
     # Another inbox is not held back by that one.
     client.post(f"/api/v1/petitions/{slugs[0]}/signatures", json=signer(email="other@example.org"))
     run_worker(app)
     assert len(smtp.messages) == 4
+
+
+def _statuses(app) -> list[tuple[str, bool]]:
+    """Each outbox item's status and whether it has a delivery time, oldest first."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(OutboxItem.status, OutboxItem.delivered_at).order_by(OutboxItem.id)
+        )
+        return [(status, delivered_at is not None) for status, delivered_at in rows]
 
 
 def _two_pending_emails_to_one_inbox(make_app, smtp, **config):
@@ -102,11 +118,13 @@ def test_two_workers_with_emails_to_one_inbox_send_no_more_than_the_cap(make_app
         send, stored = outbox_worker.prepare(first)
         assert stored
         db.session.commit()
-        assert worker.deliver(second)
+        # Over the cap: settled without sending.
+        assert not worker.deliver(second)
         send()
         outbox_worker.succeeded(claimed, None)
         db.session.commit()
     assert len(smtp.messages) == 1
+    assert _statuses(app) == [("delivered", True), ("skipped", False)]
 
 
 def test_an_email_no_longer_needed_does_not_count_toward_the_cap(make_app, smtp):
@@ -116,8 +134,20 @@ def test_an_email_no_longer_needed_does_not_count_toward_the_cap(make_app, smtp)
     # The first signature no longer waits for its email (confirmation was turned off and it
     # was counted), so its email is skipped: the second one still goes.
     set_rows(app, Signature, Signature.id == first, status="counted")
-    run_worker(app)
+    assert "delivered 1" in run_worker(app)
     assert len(smtp.messages) == 1
+    assert _statuses(app) == [("skipped", False), ("delivered", True)]
+    # The person's data export tells the email that was sent from the one that was not.
+    response = app.test_client().get(
+        "/api/v1/people/export",
+        query_string={"email": "victim@gmail.com"},
+        headers=bearer(app, "export"),
+    )
+    messages = response.get_json()["messages"]
+    assert [(m["status"], m["delivered_at"] is not None) for m in messages] == [
+        ("skipped", False),
+        ("delivered", True),
+    ]
 
 
 def _waiting_on_a_lock(app, seconds: float = 10) -> bool:

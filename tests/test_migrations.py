@@ -64,3 +64,40 @@ def _ids_never_reused(app) -> set[str]:
             for name in _integer_id_tables()
             if conn.scalar(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": name})
         }
+
+
+def _add_outbox_item(conn, key: str, status: str = "delivered") -> int:
+    return conn.scalar(
+        sa.text(
+            "INSERT INTO outbox (kind, idempotency_key, payload, ref, status, attempts, "
+            "last_error, next_attempt_at, claimed_by, created_at) VALUES ('webhook', :key, "
+            "'{}', '', :status, 1, '', CURRENT_TIMESTAMP, '', CURRENT_TIMESTAMP) RETURNING id"
+        ),
+        {"key": key, "status": status},
+    )
+
+
+def test_the_skipped_status_keeps_outbox_ids_unique_and_downgrades_to_delivered(
+    empty_database_url,
+):
+    app = create_app(base_config(empty_database_url))
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        command.upgrade(config, "5c0e3f1a9b27")
+        with db.engine.begin() as conn:
+            ids = [_add_outbox_item(conn, f"k{n}") for n in range(3)]
+            # The newest item goes (an erased person's queue): its id stays used.
+            conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": ids[-1]})
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                _add_outbox_item(conn, "early", status="skipped")
+        command.upgrade(config, "a3f7c2d9e1b4")
+        with db.engine.begin() as conn:
+            skipped = _add_outbox_item(conn, "k3", status="skipped")
+        assert skipped > ids[-1]
+        command.downgrade(config, "5c0e3f1a9b27")
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                sa.text("SELECT status, delivered_at FROM outbox WHERE id = :id"), {"id": skipped}
+            ).one()
+        assert row.status == "delivered" and row.delivered_at is not None
+        db.engine.dispose()

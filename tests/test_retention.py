@@ -53,6 +53,26 @@ def test_purge_removes_old_pending_signatures_and_blanks_old_hashes(make_app):
     assert "purged 0 pending signatures, blanked 0" in again.output
 
 
+def test_purge_deletes_old_settled_outbox_items_and_keeps_the_rest(app):
+    require_confirmation(app)
+    client = app.test_client()
+    statuses = ("pending", "delivered", "skipped", "failed")
+    for status in statuses:
+        assert client.post(URL, json=signer(email=f"{status}@example.org")).status_code == 201
+    with app.app_context():
+        for status, item in zip(
+            statuses, db.session.scalars(select(OutboxItem).order_by(OutboxItem.id)), strict=True
+        ):
+            item.status, item.created_at = status, ago(days=8)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert "deleted 2 settled messages" in result.output
+    with app.app_context():
+        left = db.session.scalars(select(OutboxItem.status).order_by(OutboxItem.id)).all()
+    # Not yet sent, or given up on and still to be looked at: kept.
+    assert left == ["pending", "failed"]
+
+
 def test_purge_drops_idempotency_keys_past_their_24_hours(app):
     from campaign.models import IdempotencyKey
 

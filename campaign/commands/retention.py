@@ -11,12 +11,12 @@ retention_group = AppGroup("retention", help="Delete what is kept no longer than
 
 @retention_group.command("purge")
 def retention_purge() -> None:
-    """Purge old pending signatures, blank old hashed addresses, drop delivered outbox rows
-    and idempotency keys past their 24 hours."""
+    """Purge old pending signatures, blank old hashed addresses, drop delivered and skipped
+    outbox rows and idempotency keys past their 24 hours."""
     result = retention.purge()
     db.session.commit()
     click.echo(
         f"purged {result['pending_signatures']} pending signatures, blanked "
-        f"{result['ip_hashes']} hashed addresses, deleted {result['outbox']} delivered messages "
+        f"{result['ip_hashes']} hashed addresses, deleted {result['outbox']} settled messages "
         f"and {result['idempotency_keys']} expired idempotency keys"
     )

@@ -32,6 +32,10 @@ def deliver(item: OutboxItem) -> bool:
     claimed = outbox_worker.claimed(item)
     try:
         send, stored = outbox_worker.prepare(item)
+        if send is None:
+            outbox_worker.skipped(claimed)
+            db.session.commit()
+            return False
         if stored:
             db.session.commit()
         status = send()

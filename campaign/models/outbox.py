@@ -14,7 +14,9 @@ from campaign.models.base import db
 
 from .types import AUTOINCREMENT, UTCDateTime, utcnow
 
-OUTBOX_STATUSES = ("pending", "delivered", "failed")
+# "skipped": settled by a worker with nothing sent (a confirmation no longer needed, or over
+# the inbox's daily cap); "failed": out of attempts.
+OUTBOX_STATUSES = ("pending", "delivered", "skipped", "failed")
 OUTBOX_KINDS = ("confirmation", "webhook", "letter")
 # The events an organizer's webhook may ask for.
 WEBHOOK_EVENTS = ("signature.counted", "signup.created", "outreach.created")

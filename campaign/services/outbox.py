@@ -3,8 +3,9 @@
 Delivery is at least once. A worker claims a small batch by setting a lease
 (``claimed_until``; on PostgreSQL with ``FOR UPDATE SKIP LOCKED`` so workers never wait on
 each other), then sends each item and marks it delivered in its own transaction right after
-the send succeeds. A worker killed mid-batch has therefore acknowledged every item it
-finished; its unfinished items come back when the lease runs out. Only an item whose send
+the send succeeds (or skipped, when its kind finds nothing left to send). A worker killed
+mid-batch has therefore acknowledged every item it finished; its unfinished items come back
+when the lease runs out. Only an item whose send
 completed but whose acknowledgement did not can go out twice, with the same idempotency key
 (webhook ``Idempotency-Key`` header, email ``Message-ID``), so receivers can drop the repeat.
 
@@ -116,16 +117,20 @@ def backoff(attempts: int) -> timedelta:
 
 
 def acknowledge(item_id: int) -> None:
+    """Mark an item sent."""
+    _settle(item_id, status="delivered", delivered_at=utcnow())
+
+
+def skip(item_id: int) -> None:
+    """Mark an item settled with nothing sent (its kind found nothing to send)."""
+    _settle(item_id, status="skipped", delivered_at=None)
+
+
+def _settle(item_id: int, **values) -> None:
     db.session.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
-        .values(
-            status="delivered",
-            delivered_at=utcnow(),
-            attempts=OutboxItem.attempts + 1,
-            claimed_until=None,
-            last_error="",
-        )
+        .values(**values, attempts=OutboxItem.attempts + 1, claimed_until=None, last_error="")
     )
 
 
@@ -145,9 +150,12 @@ def record_failure(item: OutboxItem, error: str) -> None:
     )
 
 
-def purge_delivered(before) -> int:
-    """Delete delivered items older than ``before`` (they hold addresses); how many."""
+def purge_settled(before) -> int:
+    """Delete delivered and skipped items older than ``before`` (they hold addresses); how
+    many."""
     result = db.session.execute(
-        delete(OutboxItem).where(OutboxItem.status == "delivered", OutboxItem.created_at < before)
+        delete(OutboxItem).where(
+            OutboxItem.status.in_(("delivered", "skipped")), OutboxItem.created_at < before
+        )
     )
     return result.rowcount or 0

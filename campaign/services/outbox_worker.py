@@ -21,20 +21,22 @@ def claimed(item: OutboxItem) -> delivery.Claimed:
     return delivery.Claimed(item.id, item.kind, item.webhook_id)
 
 
-def _nothing() -> None:
-    return None
-
-
-def prepare(item: OutboxItem) -> tuple[delivery.Send, bool]:
-    """The send of one claimed item, and whether something was stored for it that the worker
-    must commit before sending (see ``delivery.Prepare``)."""
+def prepare(item: OutboxItem) -> tuple[delivery.Send | None, bool]:
+    """The send of one claimed item (None: nothing left to send, see ``skipped``), and
+    whether something was stored for it that the worker must commit before sending (see
+    ``delivery.Prepare``)."""
     kind = delivery.KINDS.get(item.kind)
     if kind is None:
         raise LookupError(f"no sender is registered for the kind {item.kind!r}")
     if kind.prepare is None:
         return partial(kind.send, item), False
     send = kind.prepare(item)
-    return (send, True) if send is not None else (_nothing, False)
+    return send, send is not None
+
+
+def skipped(claimed: delivery.Claimed) -> None:
+    """Mark the item settled with nothing sent, in the open transaction."""
+    outbox.skip(claimed.id)
 
 
 def succeeded(claimed: delivery.Claimed, status: int | None) -> None:

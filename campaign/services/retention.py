@@ -1,5 +1,5 @@
-"""Retention: keep pending signatures, hashed client addresses and sent mail no longer than
-configured.
+"""Retention: keep pending signatures, hashed client addresses and settled outbox items no
+longer than configured.
 
 Pending signatures never counted anywhere but in their petition's ``pending`` counter, so
 purging them takes only that counter down, and public counts stay exact. A purge races a
@@ -41,11 +41,11 @@ def purge() -> dict:
         )
         blanked += result.rowcount or 0
 
-    sent = outbox.purge_delivered(now - timedelta(days=config["OUTBOX_KEEP_DAYS"]))
+    settled = outbox.purge_settled(now - timedelta(days=config["OUTBOX_KEEP_DAYS"]))
     keys = idempotency.purge_expired()
     return {
         "pending_signatures": len(purged),
         "ip_hashes": blanked,
-        "outbox": sent,
+        "outbox": settled,
         "idempotency_keys": keys,
     }
