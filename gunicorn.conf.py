@@ -12,7 +12,11 @@ from environs import Env
 env = Env(expand_vars=False)
 
 bind = env.str("BIND", "127.0.0.1:8000")
-workers = env.int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
+# One process per core and one spare: each worker's threads overlap its waits on the
+# database and Redis, and fewer processes than the classic 2 x cores + 1 share the caches
+# better (docs/benchmarks.md: on 2 cores, 3 workers gave 13 % more signatures per second
+# than 5, with less CPU per request and a shorter tail).
+workers = env.int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, 9))
 # Threads (gunicorn's gthread worker) keep connections alive and let a long CSV export run
 # past `timeout`, which only watches the worker's heartbeat, not a request in a thread.
 threads = env.int("GUNICORN_THREADS", 4)
