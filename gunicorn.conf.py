@@ -4,6 +4,7 @@ Read through environs like the app's settings, so a bad value names its variable
 package is not imported here: the master must not create metrics before ``on_starting``.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -42,6 +43,17 @@ def on_starting(server):
         for name in os.listdir(directory):
             if name.endswith(".db"):
                 os.remove(os.path.join(directory, name))
+
+
+def post_worker_init(worker):
+    """Move the loaded app's objects out of the garbage collector's reach.
+
+    They live as long as the worker, yet every full collection walked all of them (about
+    165,000): some 80 ms during which the worker's threads all stand still, once in a few
+    thousand requests. Frozen, a full collection walks only what requests left behind.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def child_exit(server, worker):
