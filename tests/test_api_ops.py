@@ -3,6 +3,7 @@
 import os
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from openapi_spec_validator import validate
 
@@ -128,6 +129,37 @@ def test_a_write_standing_alone_on_a_dropped_connection_gets_503_not_500(make_ap
     assert write.status_code == 503
     assert write.content_type == "application/problem+json"
     assert client.post(join, json=person(4)).status_code == 201
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="writes run alone on PostgreSQL only")
+def test_after_a_database_restart_one_write_fails_not_one_per_pooled_connection(make_app):
+    # The pool holds three connections; the database then drops them all, as a restart
+    # does. The first write to find its connection dead answers 503 and takes every older
+    # pooled connection with it, so the next writes get fresh ones.
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+
+    def join(n: int) -> int:
+        body = {"given_name": "Ani", "email": f"pooled{n}@example.org", "country": "AM"}
+        return client.post(
+            "/api/v1/campaigns/nagorno-karabakh-political-prisoners/signups", json=body
+        ).status_code
+
+    assert join(0) == 201
+    with app.app_context():
+        held = [db.engine.raw_connection() for _ in range(3)]
+        for pooled in held:
+            pooled.close()
+    # From outside the app's pool, as the restart would.
+    outside = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with outside.connect() as conn:
+        dropped = conn.exec_driver_sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).scalar()
+    outside.dispose()
+    assert dropped >= 3
+    assert [join(n) for n in range(1, 5)] == [503, 201, 201, 201]
 
 
 def test_openapi_document_is_valid_and_lists_the_read_api(client):

@@ -15,7 +15,7 @@ from campaign.services import outbox_worker
 from campaign.services.confirmation import greeting
 from tests.conftest import ON_POSTGRES
 from tests.delivery import run_worker
-from tests.support import ALL_DEMANDS, bearer, require_confirmation, set_rows, signer
+from tests.support import ALL_DEMANDS, ago, bearer, require_confirmation, set_rows, signer
 
 URL = f"/api/v1/petitions/{ALL_DEMANDS}/signatures"
 
@@ -148,6 +148,26 @@ def test_an_email_no_longer_needed_does_not_count_toward_the_cap(make_app, smtp)
         ("skipped", False),
         ("delivered", True),
     ]
+
+
+def test_an_email_readied_before_its_send_failed_is_not_reported_unsent(make_app, smtp):
+    # The first attempt readied the email (its token stored) and then failed, which may be
+    # after the server had taken the message; the link was used. The retry finds nothing to
+    # send, yet the email may well have arrived: delivered, at the time it was readied.
+    app = make_app(MAIL_URL=smtp.url.rsplit(":", 1)[0] + ":1")
+    require_confirmation(app)
+    assert app.test_client().post(URL, json=signer()).status_code == 201
+    run_worker(app)
+    with app.app_context():
+        readied = db.session.scalar(select(OutboxItem.prepared_at))
+    assert readied is not None and _statuses(app) == [("pending", False)]
+    set_rows(app, Signature, status="counted")
+    set_rows(app, OutboxItem, next_attempt_at=ago(seconds=1))
+    assert "delivered 0" in run_worker(app)
+    with app.app_context():
+        item = db.session.scalars(select(OutboxItem)).one()
+        assert (item.status, item.delivered_at) == ("delivered", readied)
+    assert smtp.messages == []
 
 
 def _waiting_on_a_lock(app, seconds: float = 10) -> bool:

@@ -9,6 +9,7 @@ from campaign import create_app
 from campaign.logs import JsonFormatter
 from campaign.models import Petition
 from campaign.models.base import db
+from tests.conftest import ON_POSTGRES
 
 CLOSED_PORT_DB = "postgresql+psycopg://postgres@127.0.0.1:1/none"
 
@@ -189,4 +190,21 @@ def test_database_errors_carry_no_statement_parameters(app):
                 {"email": "private.person@example.org"},
             )
         db.session.rollback()
+    assert "private.person@example.org" not in str(failed.value)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="writes run alone on PostgreSQL only")
+def test_errors_of_a_write_run_alone_carry_no_statement_parameters(app):
+    # The busiest writes run on the driver's connection, outside SQLAlchemy's execution.
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from campaign.services import dialect
+
+    with app.app_context(), pytest.raises(DBAPIError) as failed:
+        dialect.run_alone(
+            text("SELECT email FROM no_such_table WHERE email = :email"),
+            {"email": "private.person@example.org"},
+        )
+    assert "no_such_table" in str(failed.value)
     assert "private.person@example.org" not in str(failed.value)

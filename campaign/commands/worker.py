@@ -33,7 +33,7 @@ def deliver(item: OutboxItem) -> bool:
     try:
         send, stored = outbox_worker.prepare(item)
         if send is None:
-            outbox_worker.skipped(claimed)
+            outbox_worker.nothing_to_send(item)
             db.session.commit()
             return False
         if stored:

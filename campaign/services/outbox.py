@@ -116,9 +116,9 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
-def acknowledge(item_id: int) -> None:
-    """Mark an item sent."""
-    _settle(item_id, status="delivered", delivered_at=utcnow())
+def acknowledge(item_id: int, at=None) -> None:
+    """Mark an item sent (``at``: when, if not now)."""
+    _settle(item_id, status="delivered", delivered_at=at or utcnow())
 
 
 def skip(item_id: int) -> None:

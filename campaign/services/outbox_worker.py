@@ -22,7 +22,7 @@ def claimed(item: OutboxItem) -> delivery.Claimed:
 
 
 def prepare(item: OutboxItem) -> tuple[delivery.Send | None, bool]:
-    """The send of one claimed item (None: nothing left to send, see ``skipped``), and
+    """The send of one claimed item (None: nothing left to send, see ``nothing_to_send``), and
     whether something was stored for it that the worker must commit before sending (see
     ``delivery.Prepare``)."""
     kind = delivery.KINDS.get(item.kind)
@@ -34,9 +34,14 @@ def prepare(item: OutboxItem) -> tuple[delivery.Send | None, bool]:
     return send, send is not None
 
 
-def skipped(claimed: delivery.Claimed) -> None:
-    """Mark the item settled with nothing sent, in the open transaction."""
-    outbox.skip(claimed.id)
+def nothing_to_send(item: OutboxItem) -> None:
+    """Settle an item its kind found nothing left to send for, in the open transaction:
+    skipped, or delivered (at the time it was readied) when an earlier attempt readied it
+    and may have sent it before failing, as a confirmation whose link has since been used."""
+    if item.prepared_at is None:
+        outbox.skip(item.id)
+    else:
+        outbox.acknowledge(item.id, at=item.prepared_at)
 
 
 def succeeded(claimed: delivery.Claimed, status: int | None) -> None:
