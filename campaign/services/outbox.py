@@ -5,9 +5,9 @@ Delivery is at least once. A worker claims a small batch by setting a lease
 each other), then sends each item and marks it delivered in its own transaction right after
 the send succeeds (or skipped, when its kind finds nothing left to send). A worker killed
 mid-batch has therefore acknowledged every item it finished; its unfinished items come back
-when the lease runs out. Only an item whose send
-completed but whose acknowledgement did not can go out twice, with the same idempotency key
-(webhook ``Idempotency-Key`` header, email ``Message-ID``), so receivers can drop the repeat.
+when the lease runs out. Only an item whose send completed but whose acknowledgement did not
+can go out twice, with the same idempotency key (webhook ``Idempotency-Key`` header, email
+``Message-ID``), so receivers can drop the repeat.
 
 Failures are retried with exponential backoff up to ``OUTBOX_MAX_ATTEMPTS``; then the item is
 ``failed`` and stays visible. The worker's loop, which commits each of these steps, is
