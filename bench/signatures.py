@@ -1,7 +1,7 @@
 """Signatures and sign-ups per second under gunicorn, against a bare Flask JSON POST app.
 
     python bench/signatures.py [--seconds 10] [--connections 32] [--workers N] [--threads 4]
-                               [--existing 1000,1000000] [--idempotency]
+                               [--existing 1000,1000000] [--idempotency] [--minimal]
                                [--backend postgres|sqlite]
 
 One run, bounded in time: starts a bare Flask app that parses a JSON POST and answers 201
@@ -12,7 +12,10 @@ SQLite file), migrates and seeds it, loads that many signatures onto the petitio
 ``flask signatures load --fake``, starts the app under the same gunicorn settings with the
 Redis rate limiter active (limits raised so that nothing is refused), and drives it with wrk
 posting signatures, then sign-ups, with unique emails (``--idempotency``: each with its own
-``Idempotency-Key``). It prints requests per second, p50 and p99 latency and each ratio to
+``Idempotency-Key``). ``--minimal`` first measures ``bench/minimal_app.py`` on the same
+database: the signing work with nothing else around it, the ceiling the service's ratio can
+approach on this machine (its signatures go through the same statement, so the counter
+check covers them). It prints requests per second, p50 and p99 latency and each ratio to
 bare Flask from this same run, and each run's CPU per request by process (gunicorn,
 PostgreSQL, Redis, wrk: the machine's split), then checks every counter against the rows
 (``flask tallies check``) and drops the database. Needs ``wrk`` and a Redis at BENCH_REDIS_URL.
@@ -44,6 +47,7 @@ from pgbench_db import (  # noqa: E402
     sqlite_database,
 )
 
+BENCH = Path(__file__).resolve().parent
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{BENCH_REDIS_DB}")
 PETITION = "support-the-senators-letter"
 CAMPAIGN = "nagorno-karabakh-political-prisoners"
@@ -208,6 +212,11 @@ def main() -> None:
     )
     parser.add_argument("--idempotency", action="store_true", help="send Idempotency-Key")
     parser.add_argument(
+        "--minimal",
+        action="store_true",
+        help="also measure bench/minimal_app.py (the least a signature costs on this stack)",
+    )
+    parser.add_argument(
         "--backend",
         choices=("postgres", "sqlite"),
         default="postgres",
@@ -247,6 +256,11 @@ def main() -> None:
                 env = {**app_env, "DATABASE_URL": db_env["DATABASE_URL"]}
                 if existing:
                     flask(env, "signatures", "load", PETITION, "--fake", str(existing))
+                if args.minimal and args.backend == "postgres":
+                    minimal_env = {**env, "BENCH_MINIMAL_REDIS_URL": REDIS_URL}
+                    with gunicorn("minimal_app:app", BENCH, minimal_env, **serve) as (url, _):
+                        wrk(url, str(sign_script), args.warmup, *measure[1:])
+                        results[f"minimal @{existing:,}"] = wrk(url, str(sign_script), *measure)
                 with gunicorn("wsgi:app", ROOT, env, probe="/healthz", **serve) as (url, _):
                     for name, script, path in (
                         ("signatures", sign_script, PATH),
@@ -282,6 +296,14 @@ def main() -> None:
             f"{r['p99']:>9.2f}{r['requests']:>10}{r['non_2xx']:>9}"
         )
     print("targets: ratio >= 0.20, p99 < 50 ms; ratio at the largest size within 10% of the first")
+    for existing in args.existing:
+        minimal = results.get(f"minimal @{existing:,}")
+        if minimal:
+            signing = results[f"signatures @{existing:,}"]["rps"]
+            print(
+                f"signatures @{existing:,} ran at {signing / minimal['rps']:.2f} of the minimal "
+                "implementation's rate"
+            )
     print("CPU ms per request, by process: " + ", ".join(KINDS))
     for name, r in results.items():
         print(f"  {name:24}" + "".join(f"{r['cpu'][k]:>9.3f}" for k in KINDS))
