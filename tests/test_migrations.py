@@ -77,6 +77,26 @@ def _add_outbox_item(conn, key: str, status: str = "delivered") -> int:
     )
 
 
+def test_adding_the_letter_kind_keeps_outbox_ids_unique_both_ways(empty_database_url):
+    app = create_app(base_config(empty_database_url))
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        command.upgrade(config, "8b5d44d1d003")
+        with db.engine.begin() as conn:
+            ids = [_add_outbox_item(conn, f"k{n}") for n in range(3)]
+            # The newest item goes (an erased person's queue): its id stays used.
+            conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": ids[-1]})
+        command.upgrade(config, "8eb2bcd32691")
+        with db.engine.begin() as conn:
+            added = _add_outbox_item(conn, "k3")
+            conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": added})
+        assert added > ids[-1]
+        command.downgrade(config, "8b5d44d1d003")
+        with db.engine.begin() as conn:
+            assert _add_outbox_item(conn, "k4") > added
+        db.engine.dispose()
+
+
 def test_the_skipped_status_keeps_outbox_ids_unique_and_downgrades_to_delivered(
     empty_database_url,
 ):
