@@ -77,23 +77,28 @@ def _add_outbox_item(conn, key: str, status: str = "delivered") -> int:
     )
 
 
+def _add_then_drop_the_newest(conn, keys: str) -> int:
+    """Add three outbox items and delete the newest, as erasing a person's queue may: the
+    deleted id, which must never be handed out again."""
+    ids = [_add_outbox_item(conn, f"{keys}{n}") for n in range(3)]
+    conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": ids[-1]})
+    return ids[-1]
+
+
 def test_adding_the_letter_kind_keeps_outbox_ids_unique_both_ways(empty_database_url):
     app = create_app(base_config(empty_database_url))
     with app.app_context():
         config = app.extensions["migrate"].migrate.get_config()
         command.upgrade(config, "8b5d44d1d003")
         with db.engine.begin() as conn:
-            ids = [_add_outbox_item(conn, f"k{n}") for n in range(3)]
-            # The newest item goes (an erased person's queue): its id stays used.
-            conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": ids[-1]})
+            deleted = _add_then_drop_the_newest(conn, "before")
         command.upgrade(config, "8eb2bcd32691")
         with db.engine.begin() as conn:
-            added = _add_outbox_item(conn, "k3")
-            conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": added})
-        assert added > ids[-1]
+            assert _add_outbox_item(conn, "upgraded") > deleted
+            deleted = _add_then_drop_the_newest(conn, "after")
         command.downgrade(config, "8b5d44d1d003")
         with db.engine.begin() as conn:
-            assert _add_outbox_item(conn, "k4") > added
+            assert _add_outbox_item(conn, "downgraded") > deleted
         db.engine.dispose()
 
 
@@ -105,15 +110,13 @@ def test_the_skipped_status_keeps_outbox_ids_unique_and_downgrades_to_delivered(
         config = app.extensions["migrate"].migrate.get_config()
         command.upgrade(config, "5c0e3f1a9b27")
         with db.engine.begin() as conn:
-            ids = [_add_outbox_item(conn, f"k{n}") for n in range(3)]
-            # The newest item goes (an erased person's queue): its id stays used.
-            conn.execute(sa.text("DELETE FROM outbox WHERE id = :id"), {"id": ids[-1]})
+            deleted = _add_then_drop_the_newest(conn, "k")
             with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
                 _add_outbox_item(conn, "early", status="skipped")
         command.upgrade(config, "a3f7c2d9e1b4")
         with db.engine.begin() as conn:
             skipped = _add_outbox_item(conn, "k3", status="skipped")
-        assert skipped > ids[-1]
+        assert skipped > deleted
         command.downgrade(config, "5c0e3f1a9b27")
         with db.engine.connect() as conn:
             row = conn.execute(

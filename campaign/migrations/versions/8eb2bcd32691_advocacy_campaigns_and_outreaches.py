@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import campaign.models.types
-from campaign.models.types import AUTOINCREMENT
+from campaign.models.sqlite_ids import batch_keeping_ids
 
 # revision identifiers, used by Alembic.
 revision = "8eb2bcd32691"
@@ -20,21 +20,9 @@ depends_on = None
 
 
 def _replace_kind_check(check: str) -> None:
-    """Swap the outbox kind CHECK. SQLite rebuilds the table for it, and the copy would
-    restart its record of the highest id ever used at the highest id left: kept across the
-    rebuild, so an id is still never handed out twice (see 8b5d44d1d003)."""
-    bind = op.get_bind()
-    highest = None
-    if bind.dialect.name == "sqlite":
-        highest = bind.scalar(sa.text("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"))
-    with op.batch_alter_table("outbox", table_kwargs=AUTOINCREMENT) as batch_op:
+    with batch_keeping_ids("outbox") as batch_op:
         batch_op.drop_constraint(op.f("ck_outbox_outbox_kind"), type_="check")
         batch_op.create_check_constraint("outbox_kind", check)
-    if highest is not None:
-        bind.execute(
-            sa.text("UPDATE sqlite_sequence SET seq = max(seq, :highest) WHERE name = 'outbox'"),
-            {"highest": highest},
-        )
 
 
 def upgrade():
