@@ -11,7 +11,7 @@ import marshmallow as ma
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 
-from campaign.services.emails import mixed_scripts
+from campaign.services.emails import canonical_email, mixed_scripts
 from schemas import Schema
 
 # Cc: C0/C1 controls and DEL (NUL among them, which PostgreSQL cannot store); Cs: lone
@@ -23,6 +23,8 @@ REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 REFUSED_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]*")
 POSTAL_CODE_PATTERN = re.compile(r"[A-Za-z0-9 -]*")
+# The people table's email columns hold this many characters (RFC 5321's path limit).
+MAX_EMAIL_LENGTH = 320
 
 
 class Text(ma.fields.String):
@@ -49,7 +51,7 @@ class Email(Text):
     """An email address, syntax checked by email-validator without any network look-up."""
 
     def __init__(self, **kw):
-        super().__init__(max_length=320, min_length=1, **kw)
+        super().__init__(max_length=MAX_EMAIL_LENGTH, min_length=1, **kw)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -61,6 +63,13 @@ class Email(Text):
             # A Cyrillic look-alike among Latin letters would be another inbox that reads
             # the same: refused rather than guessed at.
             raise ma.ValidationError("The part before @ mixes letters of different scripts.")
+        if len(canonical_email(address)) > MAX_EMAIL_LENGTH:
+            # Compatibility characters can spell out to many (U+FDFA is 18 letters): the
+            # form people are found by must fit as well as the address typed.
+            raise ma.ValidationError(
+                f"The address is over {MAX_EMAIL_LENGTH} characters once its compatibility "
+                "characters are spelled out (Unicode NFKC)."
+            )
         return address
 
 
