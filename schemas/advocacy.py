@@ -6,6 +6,7 @@ import marshmallow as ma
 from campaign.models.advocacy import ADVOCACY_TYPES, CALL_OUTCOMES, TARGETINGS
 from schemas import Schema
 from schemas.actions import ActionSchema, Text
+from schemas.tally import CodeCountSchema, SeriesPointSchema
 
 TARGET_ID = {"description": "bioguide:<id> for members of Congress, the slug for fixed targets"}
 
@@ -116,14 +117,19 @@ class CountSchema(Schema):
     count = ma.fields.Integer()
 
 
+class TargetCountSchema(Schema):
+    id = ma.fields.String(metadata={"description": TARGET_ID["description"] + ", or `other`"})
+    count = ma.fields.Integer()
+
+
 class AdvocacyTalliesSchema(Schema):
     advocacy_campaign = ma.fields.String()
     total_outreaches = ma.fields.Integer()
     participants = ma.fields.Integer()
-    by_target = ma.fields.List(ma.fields.Dict())
-    by_state = ma.fields.List(ma.fields.Dict())
-    interval = ma.fields.String()
-    series = ma.fields.List(ma.fields.Dict())
+    by_target = ma.fields.List(ma.fields.Nested(TargetCountSchema))
+    by_state = ma.fields.List(ma.fields.Nested(CodeCountSchema))
+    interval = ma.fields.String(metadata={"enum": ["hour", "day"]})
+    series = ma.fields.List(ma.fields.Nested(SeriesPointSchema))
 
 
 class AdvocacyEditSchema(Schema):

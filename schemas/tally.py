@@ -19,12 +19,15 @@ class TallySchema(Schema):
     updated_at = ma.fields.AwareDateTime()
 
 
-class TalliesQuerySchema(Schema):
+class IntervalQuerySchema(Schema):
     interval = ma.fields.String(
         load_default="day",
         validate=ma.validate.OneOf(["hour", "day"]),
         metadata={"description": "Bucket size of `series`"},
     )
+
+
+class TalliesQuerySchema(IntervalQuerySchema):
     since = ma.fields.AwareDateTime(
         default_timezone=UTC,
         metadata={"description": "Only buckets ending after this time (UTC if no zone)"},

@@ -1,5 +1,7 @@
 """Recording letters and calls: one row per person per target, exact counts, same answer."""
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 
 from campaign.models import AdvocacyParticipant, OutboxItem, Outreach, Person
@@ -123,6 +125,16 @@ def test_public_tallies_fold_small_buckets(app, client):
     assert body["by_target"] == [{"id": CASSIDY, "count": 3}, {"id": KENNEDY, "count": 3}]
     assert body["by_state"] == [{"code": "LA", "count": 6}]
     assert sum(p["count"] for p in body["series"]) == 6 > small
+    # Buckets start at ISO 8601 times in UTC, as the campaign tallies' do.
+    day = body["series"][0]["start"]
+    assert datetime.fromisoformat(day).utcoffset() == timedelta(0), day
+    assert day.endswith("T00:00:00+00:00") and body["interval"] == "day"
+    hourly = client.get(f"/api/v1/advocacy-campaigns/{LETTER}/tallies?interval=hour")
+    assert hourly.get_json()["interval"] == "hour"
+    hour = hourly.get_json()["series"][0]["start"]
+    assert hour.endswith(":00:00+00:00") and datetime.fromisoformat(hour).minute == 0
+    refused = client.get(f"/api/v1/advocacy-campaigns/{LETTER}/tallies?interval=week")
+    assert refused.status_code == 422 and "interval" in refused.get_json()["errors"]
 
 
 def test_concurrent_repeats_and_new_senders_count_exactly(make_app, database_url):

@@ -21,6 +21,7 @@ from schemas.advocacy import (
     OutreachInputSchema,
     OutreachReceiptSchema,
 )
+from schemas.tally import IntervalQuerySchema
 
 blp = Blueprint(
     "advocacy",
@@ -94,9 +95,10 @@ class Outreaches(MethodView):
 
 @blp.route("/<slug>/tallies")
 class Tallies(MethodView):
+    @blp.arguments(IntervalQuerySchema, location="query")
     @blp.response(200, AdvocacyTalliesSchema)
     @blp.alt_response(404, description="No published advocacy campaign has this slug")
-    def get(self, slug: str):
+    def get(self, query: dict, slug: str):
         """Public counts: total, participants, by target and state (buckets under
-        PUBLIC_MIN_BUCKET folded into `other`), and per day."""
-        return advocacy_counts.public_tallies(advocacy.public_advocacy(slug))
+        PUBLIC_MIN_BUCKET folded into `other`), and per day or hour."""
+        return advocacy_counts.public_tallies(advocacy.public_advocacy(slug), query["interval"])
