@@ -101,6 +101,20 @@ def test_invalid_bodies_spend_the_budget_too(make_app):
     assert statuses(client, 2) == [201, 429]
 
 
+def test_bodies_the_request_checks_refuse_are_answered_before_counting(make_app):
+    client = make_app(SIGNATURE_RATE_LIMIT="2/minute").test_client()
+    here = {"REMOTE_ADDR": "198.51.100.1"}
+    for data, kind, status in (
+        ("{bad", "application/json", 400),
+        ("given_name=A", "text/plain", 415),
+        ('{"given_name": "\\ud800"}', "application/json", 422),
+    ):
+        refused = client.post(URL, data=data, content_type=kind, environ_base=here)
+        assert refused.status_code == status
+        assert "X-RateLimit-Remaining" not in refused.headers
+    assert statuses(client, 3) == [201, 201, 429]
+
+
 def test_preflight_requests_are_not_counted(make_app):
     client = make_app(SIGNATURE_RATE_LIMIT="1/minute", CORS_ORIGINS=["https://a.example"])
     client = client.test_client()

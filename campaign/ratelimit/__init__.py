@@ -10,7 +10,8 @@ any limiter code, so reads and ``/healthz`` cost nothing. Each decorated request
   client, so signing through the native API and through the OSDI helper draws on one
   allowance. A new action that must share its allowance with another path (an outreach and
   its OSDI helper) names one new config key, ``OUTREACH_RATE_LIMIT`` say, on both views.
-  Every attempt counts, invalid ones too.
+  Every attempt that reaches the view counts, one with invalid fields too; what the request
+  checks (``hardening``) refuse is answered before this runs and costs nothing to count.
 - against the **widget key** (``X-Widget-Key``, a public partner identifier) when one is
   sent, shared by all write endpoints (``WIDGET_RATE_LIMIT``). Only accepted writes (2xx)
   count: an attempt that ends otherwise gives its hit back. So one client can spend at most
