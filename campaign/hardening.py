@@ -130,11 +130,14 @@ def check_json():
     if not data:
         return
     try:
-        document = json.loads(data)
+        # UTF-8 only (RFC 8259), without a byte order mark: bytes json.loads would guess to
+        # be UTF-16 or 32, or a BOM, would reach the view's parser and fail there.
+        document = json.loads(data.decode("utf-8"))
     except RecursionError:
         _bad_json(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
     except ValueError as error:
-        # Syntax errors, bytes that are not UTF-8, and numbers of thousands of digits.
+        # Syntax errors, bytes that are not UTF-8 or start with a BOM, and numbers of
+        # thousands of digits.
         _bad_json(f"The body is not valid JSON: {str(error)[:200]}")
     _check_strings(document)
 

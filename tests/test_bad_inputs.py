@@ -59,6 +59,16 @@ def test_bodies_the_parser_cannot_take_are_400(open_app, body, caplog):
 
 
 @pytest.mark.parametrize(
+    "encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-32"], ids=lambda name: name
+)
+def test_json_not_in_utf8_is_400_invalid_json(open_app, encoding, caplog):
+    body = (BASE + '"postal_code": "0010"}').encode(encoding)
+    response = open_app.test_client().post(SIGN, data=body, content_type="application/json")
+    assert_problem(response, 400, caplog)
+    assert response.get_json()["type"].endswith("invalid-json")
+
+
+@pytest.mark.parametrize(
     ("body", "field"),
     [
         (BASE + '"website": "\\ud800"}', "website"),
