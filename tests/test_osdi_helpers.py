@@ -84,6 +84,7 @@ def test_record_signature_with_a_token_returns_the_signature(app, client):
 def test_a_bad_token_on_a_helper_is_refused_not_treated_as_blind(app, client):
     response = client.post(SIGN_URL, json=signature_body(), headers={"OSDI-API-Token": "cat_x"})
     assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="organizer"'
     export_only = osdi_token(app, "export")
     assert client.post(SIGN_URL, json=signature_body(), headers=export_only).status_code == 403
     assert count(app, Signature) == 0

@@ -21,6 +21,10 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 log = logging.getLogger(__name__)
 
 
+# RFC 9110: a 401 names how to authenticate. OSDI clients may send OSDI-API-Token instead.
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="organizer"'}
+
+
 def presented_secret() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.partition(" ")
@@ -47,7 +51,7 @@ def optional_scope(scope: str) -> bool:
             401,
             "The organizer token sent is not valid; send none for the public view.",
             slug="unauthorized",
-            headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
+            headers=CHALLENGE,
         )
     return scope in token.scope_set
 
@@ -65,7 +69,7 @@ def require_scope(scope: str):
                     401,
                     "Send a valid organizer token as 'Authorization: Bearer <token>'.",
                     slug="unauthorized",
-                    headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
+                    headers=CHALLENGE,
                 )
             if scope not in token.scope_set:
                 abort(403, f"This token lacks the {scope!r} scope.", slug="insufficient-scope")
@@ -93,7 +97,7 @@ def optional_organizer():
             401,
             "The organizer token is not valid; send a live one or none.",
             slug="unauthorized",
-            headers={"WWW-Authenticate": 'Bearer realm="organizer"'},
+            headers=CHALLENGE,
         )
     note_use(token)
     g.token = token

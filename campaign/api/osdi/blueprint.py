@@ -11,7 +11,7 @@ from functools import wraps
 from flask import g, json, request
 from flask_smorest import Blueprint
 
-from campaign.api.auth import note_use, presented_secret, require_scope
+from campaign.api.auth import CHALLENGE, note_use, presented_secret, require_scope
 from campaign.api.osdi.hal import PREFIX
 from campaign.errors import PROBLEM_MEDIA_TYPE, abort
 from campaign.services import tokens
@@ -55,7 +55,10 @@ def optional_reader(view):
             token = tokens.authenticate(secret)
             if token is None:
                 abort(
-                    401, "The OSDI-API-Token is not a valid organizer token.", slug="unauthorized"
+                    401,
+                    "The OSDI-API-Token is not a valid organizer token.",
+                    slug="unauthorized",
+                    headers=CHALLENGE,
                 )
             if READ_SCOPE not in token.scope_set:
                 abort(403, "This token lacks the 'read' scope.", slug="insufficient-scope")
