@@ -82,6 +82,13 @@ def test_abroad_cannot_record_and_is_told_why(client):
     assert "country" in response.get_json()["errors"]
 
 
+def test_a_zip_in_washington_dc_is_refused_naming_postal_code(client):
+    response = client.post(URL, json=sender("dc@example.org", "20001"))
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["postal_code"]
+    assert "District of Columbia" in response.get_json()["errors"]["postal_code"][0]
+
+
 def test_message_with_control_characters_or_too_long_is_refused(client):
     bad = client.post(URL, json=sender("g@example.org", message="hi\x00there"))
     assert bad.status_code == 422

@@ -125,7 +125,12 @@ def choose_targets(advocacy: AdvocacyCampaign, details: dict) -> list[dict]:
     )
     if not offered["targets"]:
         reason = offered["reason"] or "This advocacy campaign has no targets."
-        field = "country" if advocacy.targeting != "fixed" else "targets"
+        if advocacy.targeting == "fixed":
+            field = "targets"
+        else:
+            # A ZIP that was found names a place without members (DC, a territory); else the
+            # country did.
+            field = "postal_code" if offered["states"] else "country"
         raise Invalid(reason, slug="validation", errors={field: [reason]})
     wanted = details.get("targets")
     if not wanted:
