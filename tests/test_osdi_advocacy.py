@@ -96,6 +96,16 @@ def test_helper_refuses_a_target_not_offered(client):
     assert "targets" in response.get_json()["errors"]
 
 
+def test_helper_names_the_postal_address_of_a_zip_without_members(client):
+    response = client.post(HELPER, json={"person": osdi_person("dc@example.org", "20001")})
+    assert response.status_code == 422
+    status = response.get_json()["osdi:error"]["resource_status"][0]
+    assert status["response_code"] == 422
+    (description,) = status["error_descriptions"]
+    assert description["properties"] == ["person.postal_addresses[0].postal_code"]
+    assert "District of Columbia" in description["description"]
+
+
 def test_reads_need_a_token(client):
     assert client.get("/osdi/v1/advocacy_campaigns").status_code == 401
     assert client.get(f"{HELPER}").status_code == 401

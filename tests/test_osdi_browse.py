@@ -55,7 +55,9 @@ def test_walk_from_entry_point_to_signatures_and_people(app, client):
         {"name": "Antony Blinken, Secretary of State, U.S. Department of State"}
     ]
     assert release["created_date"].endswith("Z") and release["modified_date"].endswith("Z")
-    assert release["browser_url"] and release["origin_system"]
+    assert release["browser_url"] == f"http://localhost/petitions/{PETITION}"
+    assert client.get(release["browser_url"]).status_code == 200
+    assert release["origin_system"]
     assert "osdi:record_signature_helper" in release["_links"]
 
     petition = follow(client, headers, release["_links"]["self"]["href"])

@@ -75,6 +75,14 @@ def authenticated() -> bool:
     return g.get("osdi_token") is not None
 
 
+# What the services name as the native API spells it (a ZIP without members of Congress, an
+# address abroad), where an OSDI helper's body carries it.
+OSDI_PATHS = {
+    "postal_code": "person.postal_addresses[0].postal_code",
+    "country": "person.postal_addresses[0].country",
+}
+
+
 def _properties(errors, prefix: str = "") -> list[tuple[str, str]]:
     """(property path, message) pairs from a nested marshmallow error map."""
     pairs: list[tuple[str, str]] = []
@@ -83,7 +91,7 @@ def _properties(errors, prefix: str = "") -> list[tuple[str, str]]:
         if str(key).isdigit():
             path = f"{prefix}[{key}]"
         else:
-            path = f"{prefix}.{key}" if prefix else str(key)
+            path = f"{prefix}.{key}" if prefix else OSDI_PATHS.get(str(key), str(key))
         if isinstance(value, dict):
             pairs += _properties(value, path)
         else:
@@ -100,16 +108,16 @@ def _resource() -> str:
     return f"osdi:{last}"
 
 
-def osdi_error(problem: dict) -> dict:
+def osdi_error(problem: dict, status: int) -> dict:
     descriptions = [
         {"error_code": "INVALID_PROPERTY", "description": message, "properties": [path]}
         for path, message in _properties(problem.get("errors") or {})
     ] or [{"error_code": "BAD_REQUEST", "description": problem.get("detail", "")}]
     return {
         "request_type": "atomic",
-        "response_code": 400,
+        "response_code": status,
         "resource_status": [
-            {"resource": _resource(), "response_code": 400, "error_descriptions": descriptions}
+            {"resource": _resource(), "response_code": status, "error_descriptions": descriptions}
         ],
     }
 
@@ -118,9 +126,11 @@ def osdi_error(problem: dict) -> dict:
 def osdi_response(response):
     if response.mimetype == "application/json":
         response.mimetype = HAL_JSON
-    elif response.mimetype == PROBLEM_MEDIA_TYPE and response.status_code == 400:
+    elif response.mimetype == PROBLEM_MEDIA_TYPE and response.status_code in (400, 422):
+        # A body the schema refuses is a 400; one the service cannot act on (no members of
+        # Congress for the address, a target not offered) a 422. Both say which property.
         problem = response.get_json(silent=True) or {}
-        problem["osdi:error"] = osdi_error(problem)
+        problem["osdi:error"] = osdi_error(problem, response.status_code)
         response.set_data(json.dumps(problem))
     # Organizer reads carry personal data; helper answers are per request.
     response.headers.setdefault("Cache-Control", "private, no-store")

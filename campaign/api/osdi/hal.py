@@ -97,7 +97,8 @@ def petition(item: Petition, total_signatures: int) -> dict:
         **action_page(item),
         "description": item.campaign.summary,
         "petition_text": item.text,
-        "browser_url": browser_url(f"/api/v1/petitions/{item.slug}"),
+        # The petition's page on the campaign website, where a person can read and sign it.
+        "browser_url": browser_url(f"/petitions/{item.slug}"),
         "total_signatures": total_signatures,
         "target": [{"name": _target_name(t)} for t in item.targets],
         "links": {
