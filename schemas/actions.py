@@ -21,6 +21,17 @@ from schemas import Schema
 # search instead of a category look-up per character.
 REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 REFUSED_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that are neither controls nor visible text, refused in every text as well: line
+# and paragraph separators (a line break in another form), bidirectional embeddings,
+# overrides and isolates (they reorder what an organizer reads after them, in lists and
+# exports), and Unicode's noncharacters (never text by definition). The marks that mixed
+# right-to-left text does use (U+200E, U+200F, U+061C) stay allowed.
+NONCHARACTERS = "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+REFUSED_LAYOUT = re.compile(
+    "[\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef" + NONCHARACTERS + "]"
+)
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]*")
 POSTAL_CODE_PATTERN = re.compile(r"[A-Za-z0-9 -]*")
 # The people table's email columns hold this many characters (RFC 5321's path limit).
@@ -44,6 +55,11 @@ class Text(ma.fields.String):
             text = text.replace("\r\n", "\n")
         if (REFUSED_BUT_LINES if self.multiline else REFUSED).search(text):
             raise ma.ValidationError("Control characters are not allowed.")
+        if REFUSED_LAYOUT.search(text):
+            raise ma.ValidationError(
+                "Line or paragraph separators, bidirectional overrides and Unicode "
+                "noncharacters are not allowed."
+            )
         return text
 
 
