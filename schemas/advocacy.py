@@ -87,8 +87,11 @@ class OutreachInputSchema(ActionSchema):
         metadata={"description": "Target ids, a subset of the lookup's; default all"},
     )
     outcome = ma.fields.String(validate=ma.validate.OneOf(CALL_OUTCOMES))
+    # strict: 1.5 or "75" is refused rather than cut to a whole number of seconds.
     duration = ma.fields.Integer(
-        validate=ma.validate.Range(min=0, max=86400), metadata={"description": "Seconds"}
+        strict=True,
+        validate=ma.validate.Range(min=0, max=86400),
+        metadata={"description": "Seconds"},
     )
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from campaign.models import AdvocacyParticipant, OutboxItem, Outreach, Person
@@ -103,6 +104,16 @@ def test_honeypot_answers_the_same_and_records_nothing(app, client):
     assert [t["id"] for t in response.get_json()["targets"]] == [CASSIDY, KENNEDY]
     assert count(app, Outreach) == 0
     assert count(app, Person) == 0
+
+
+@pytest.mark.parametrize("duration", [1.5, "75", True])
+def test_a_call_duration_that_is_not_a_whole_number_is_refused(client, duration):
+    url = f"/api/v1/advocacy-campaigns/{CALL}/outreaches"
+    response = client.post(
+        url, json=sender("n@example.org", outcome="voicemail", duration=duration)
+    )
+    assert response.status_code == 422
+    assert "duration" in response.get_json()["errors"]
 
 
 def test_a_call_records_outcome_and_duration(app, client):
