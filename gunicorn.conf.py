@@ -5,10 +5,13 @@ package is not imported here: the master must not create metrics before ``on_sta
 """
 
 import gc
+import logging
 import multiprocessing
 import os
+import re
 
 from environs import Env
+from gunicorn.glogging import Logger
 
 env = Env(expand_vars=False)
 
@@ -34,6 +37,29 @@ limit_request_field_size = 8190
 loglevel = env.str("LOG_LEVEL", "info").lower()
 accesslog = env.str("GUNICORN_ACCESS_LOG", "") or None
 errorlog = "-"
+
+# gunicorn names the peer of a request it cannot parse ("Invalid request from ip=...: ...").
+PEER = re.compile(r"\bip=\S*?(?=: |$)")
+
+
+class WithoutPeer(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "ip=" in message:
+            record.msg, record.args = PEER.sub("ip=[withheld]", message), ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's error log without client addresses, which the app's own lines never carry
+    either (an access log, GUNICORN_ACCESS_LOG, is the operator's explicit choice)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(WithoutPeer())
+
+
+logger_class = PrivateLogger
 
 
 def on_starting(server):

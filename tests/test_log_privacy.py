@@ -3,7 +3,10 @@ and a path cannot forge a line of a text log."""
 
 import io
 import logging
+import os
 import re
+import socket
+import time
 
 import pytest
 
@@ -13,6 +16,7 @@ from campaign.models.base import db
 from campaign.models.types import utcnow
 from campaign.services import confirmation, links
 from tests.delivery import run_worker
+from tests.servers import gunicorn
 from tests.support import ALL_DEMANDS, require_confirmation
 
 PETITION = ALL_DEMANDS
@@ -122,3 +126,27 @@ def test_a_path_cannot_forge_a_text_log_line(make_app, captured):
 def test_escape_controls_keeps_text_on_one_line():
     assert escape_controls("a\nb\rc\x1bd\u2028e") == "a\\nb\\rc\\x1bd\\u2028e"
     assert escape_controls("Անահիտ 🌻") == "Անահիտ 🌻"
+
+
+def test_gunicorns_own_warnings_withhold_the_client_address(make_app, database_url, tmp_path):
+    make_app()  # seeds the database the server uses
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WEB_CONCURRENCY": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(env, log) as port:
+        # A request line over gunicorn's limit: gunicorn refuses it before the app runs.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 414")
+        deadline = time.monotonic() + 5
+        while "Invalid request" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    written = log.read_text()
+    assert "Invalid request from ip=[withheld]" in written
+    assert "127.0.0.1" not in written
