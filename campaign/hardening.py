@@ -6,6 +6,7 @@ import re
 from flask import Flask, current_app, request
 
 from campaign.errors import abort
+from schemas.actions import CONTROL_MESSAGE
 
 JSON_TYPES = ("application/json",)
 # Pages linked from email take form posts: the confirm button, one-click unsubscribe (RFC 8058).
@@ -17,7 +18,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_JSON_DEPTH = 32
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # The words the input schemas use for every refused character category (Cc and Cs).
-SURROGATE_MESSAGE = "Control characters are not allowed."
+SURROGATE_MESSAGE = CONTROL_MESSAGE
 # The API returns data, never pages: nothing may load or frame it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Swagger UI is a page of our own scripts plus one inline bootstrap script.

@@ -21,6 +21,7 @@ from schemas import Schema
 # search instead of a category look-up per character.
 REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 REFUSED_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_MESSAGE = "Control characters and lone surrogates are not allowed."
 # Characters that are neither controls nor visible text, refused in every text as well: line
 # and paragraph separators (a line break in another form), bidirectional embeddings,
 # overrides and isolates (they reorder what an organizer reads after them, in lists and
@@ -54,7 +55,7 @@ class Text(ma.fields.String):
             # breaks are the only controls a multi-line text keeps.
             text = text.replace("\r\n", "\n")
         if (REFUSED_BUT_LINES if self.multiline else REFUSED).search(text):
-            raise ma.ValidationError("Control characters are not allowed.")
+            raise ma.ValidationError(CONTROL_MESSAGE)
         if REFUSED_LAYOUT.search(text):
             raise ma.ValidationError(
                 "Line or paragraph separators, bidirectional overrides and Unicode "

@@ -176,7 +176,9 @@ def test_email_syntax_is_checked(client, email):
 def test_control_characters_are_refused(client, name):
     response = client.post(URL, json=signer(given_name=name))
     assert response.status_code == 422
-    assert response.get_json()["errors"]["given_name"] == ["Control characters are not allowed."]
+    assert response.get_json()["errors"]["given_name"] == [
+        "Control characters and lone surrogates are not allowed."
+    ]
 
 
 def test_strings_are_trimmed_and_country_upper_cased(app, client):
