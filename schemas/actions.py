@@ -22,17 +22,19 @@ from schemas import Schema
 REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 REFUSED_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 CONTROL_MESSAGE = "Control characters and lone surrogates are not allowed."
-# Characters that are neither controls nor visible text, refused in every text as well: line
-# and paragraph separators (a line break in another form), bidirectional embeddings,
-# overrides and isolates (they reorder what an organizer reads after them, in lists and
-# exports), and Unicode's noncharacters (never text by definition). The marks that mixed
-# right-to-left text does use (U+200E, U+200F, U+061C) stay allowed.
+# Refused in every text as well: the two bidirectional overrides, which reverse what an
+# organizer reads after them in lists and exports, and Unicode's noncharacters (never text).
+# The embeddings, isolates and marks that pasted and mixed-direction text carries stay.
 NONCHARACTERS = "".join(
     f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
 )
-REFUSED_LAYOUT = re.compile(
-    "[\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef" + NONCHARACTERS + "]"
+REFUSED_LAYOUT = re.compile("[\u202d\u202e\ufdd0-\ufdef" + NONCHARACTERS + "]")
+LAYOUT_MESSAGE = (
+    "Bidirectional overrides (U+202D, U+202E) and Unicode noncharacters are not allowed."
 )
+# Unicode's line and paragraph separators: line breaks in a multi-line text, refused in a
+# single-line one like any other line break.
+SEPARATORS = re.compile("[\u2028\u2029]")
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]*")
 POSTAL_CODE_PATTERN = re.compile(r"[A-Za-z0-9 -]*")
 # The people table's email columns hold this many characters (RFC 5321's path limit).
@@ -51,16 +53,16 @@ class Text(ma.fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if self.multiline:
-            # Browsers send textarea line breaks as CRLF; keep one form. Tabs and line
-            # breaks are the only controls a multi-line text keeps.
-            text = text.replace("\r\n", "\n")
+            # Browsers send textarea line breaks as CRLF, word processors as U+2028 and
+            # U+2029; keep one form. Tabs and line breaks are the only controls it keeps.
+            text = text.replace("\r\n", "\n").replace("\u2028", "\n")
+            text = text.replace("\u2029", "\n\n")
+        elif SEPARATORS.search(text):
+            raise ma.ValidationError(CONTROL_MESSAGE)
         if (REFUSED_BUT_LINES if self.multiline else REFUSED).search(text):
             raise ma.ValidationError(CONTROL_MESSAGE)
         if REFUSED_LAYOUT.search(text):
-            raise ma.ValidationError(
-                "Line or paragraph separators, bidirectional overrides and Unicode "
-                "noncharacters are not allowed."
-            )
+            raise ma.ValidationError(LAYOUT_MESSAGE)
         return text
 
 
