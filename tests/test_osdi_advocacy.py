@@ -104,6 +104,15 @@ def test_helper_names_the_postal_address_of_a_zip_without_members(client):
     (description,) = status["error_descriptions"]
     assert description["properties"] == ["person.postal_addresses[0].postal_code"]
     assert "District of Columbia" in description["description"]
+    # The address used, and so named, is the one marked primary.
+    person = osdi_person("dc@example.org")
+    person["postal_addresses"] = [
+        {"postal_code": "70801", "country": "US"},
+        {"postal_code": "20001", "country": "US", "primary": True},
+    ]
+    response = client.post(HELPER, json={"person": person})
+    (description,) = response.get_json()["osdi:error"]["resource_status"][0]["error_descriptions"]
+    assert description["properties"] == ["person.postal_addresses[1].postal_code"]
 
 
 def test_reads_need_a_token(client):

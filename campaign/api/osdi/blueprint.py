@@ -15,6 +15,7 @@ from campaign.api.auth import CHALLENGE, note_use, presented_secret, require_sco
 from campaign.api.osdi.hal import PREFIX
 from campaign.errors import PROBLEM_MEDIA_TYPE, abort
 from campaign.services import tokens
+from campaign.services.osdi.helpers import primary_index
 
 HAL_JSON = "application/hal+json"
 SCHEME_NAME = "osdiApiToken"
@@ -76,11 +77,18 @@ def authenticated() -> bool:
 
 
 # What the services name as the native API spells it (a ZIP without members of Congress, an
-# address abroad), where an OSDI helper's body carries it.
-OSDI_PATHS = {
-    "postal_code": "person.postal_addresses[0].postal_code",
-    "country": "person.postal_addresses[0].country",
-}
+# address abroad): in a helper's body, a property of the person's primary postal address.
+ADDRESS_FIELDS = ("postal_code", "country")
+
+
+def _osdi_path(key: str) -> str:
+    if key not in ADDRESS_FIELDS:
+        return key
+    body = request.get_json(silent=True)
+    person = body.get("person") if isinstance(body, dict) else None
+    addresses = person.get("postal_addresses") if isinstance(person, dict) else None
+    valid = isinstance(addresses, list) and all(isinstance(a, dict) for a in addresses)
+    return f"person.postal_addresses[{primary_index(addresses) if valid else 0}].{key}"
 
 
 def _properties(errors, prefix: str = "") -> list[tuple[str, str]]:
@@ -91,7 +99,7 @@ def _properties(errors, prefix: str = "") -> list[tuple[str, str]]:
         if str(key).isdigit():
             path = f"{prefix}[{key}]"
         else:
-            path = f"{prefix}.{key}" if prefix else OSDI_PATHS.get(str(key), str(key))
+            path = f"{prefix}.{key}" if prefix else _osdi_path(str(key))
         if isinstance(value, dict):
             pairs += _properties(value, path)
         else:

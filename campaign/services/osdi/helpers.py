@@ -23,8 +23,13 @@ from campaign.services.errors import Malformed
 CONSENT_BY_STATUS = {"subscribed": True, "unsubscribed": False}
 
 
+def primary_index(items: list[dict]) -> int:
+    """The position of the item an OSDI list marks primary: the first so marked, else 0."""
+    return next((i for i, item in enumerate(items) if item.get("primary")), 0)
+
+
 def _primary(items: list[dict]) -> dict:
-    return next((item for item in items if item.get("primary")), items[0] if items else {})
+    return items[primary_index(items)] if items else {}
 
 
 def person_details(person: dict) -> dict:
