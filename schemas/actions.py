@@ -92,6 +92,18 @@ class Email(Text):
         return address
 
 
+class WholeNumber(ma.fields.Integer):
+    """An integer sent as a JSON number: 75 or 75.0 (as some JSON encoders write whole
+    floats); 1.5, "75" and booleans are refused rather than cut or converted."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 class Country(Text):
     """An ISO 3166-1 alpha-2 code, returned upper-case; empty when not given."""
 

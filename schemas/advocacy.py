@@ -5,7 +5,7 @@ import marshmallow as ma
 
 from campaign.models.advocacy import ADVOCACY_TYPES, CALL_OUTCOMES, TARGETINGS
 from schemas import Schema
-from schemas.actions import ActionSchema, Text
+from schemas.actions import ActionSchema, Text, WholeNumber
 from schemas.tally import CodeCountSchema, SeriesPointSchema
 
 TARGET_ID = {"description": "bioguide:<id> for members of Congress, the slug for fixed targets"}
@@ -87,9 +87,7 @@ class OutreachInputSchema(ActionSchema):
         metadata={"description": "Target ids, a subset of the lookup's; default all"},
     )
     outcome = ma.fields.String(validate=ma.validate.OneOf(CALL_OUTCOMES))
-    # strict: 1.5 or "75" is refused rather than cut to a whole number of seconds.
-    duration = ma.fields.Integer(
-        strict=True,
+    duration = WholeNumber(
         validate=ma.validate.Range(min=0, max=86400),
         metadata={"description": "Seconds"},
     )

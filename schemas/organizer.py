@@ -8,7 +8,7 @@ from datetime import UTC
 import marshmallow as ma
 
 from schemas import Schema
-from schemas.actions import Text
+from schemas.actions import Text, WholeNumber
 from schemas.campaign import CampaignSchema, PrisonerSchema
 from schemas.petition import PetitionSchema, PetitionSummarySchema
 
@@ -123,7 +123,7 @@ class EditSchema(Schema):
 
     # Text refuses control characters (NUL among them, which PostgreSQL cannot store).
     title = Text(min_length=1, max_length=300)
-    goal = ma.fields.Integer(strict=True, validate=ma.validate.Range(0, 2_000_000_000))
+    goal = WholeNumber(validate=ma.validate.Range(0, 2_000_000_000))
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
 
     @ma.validates_schema

@@ -106,7 +106,7 @@ def test_honeypot_answers_the_same_and_records_nothing(app, client):
     assert count(app, Person) == 0
 
 
-@pytest.mark.parametrize("duration", [1.5, "75", True])
+@pytest.mark.parametrize("duration", [1.5, "75", "1e2"])
 def test_a_call_duration_that_is_not_a_whole_number_is_refused(client, duration):
     url = f"/api/v1/advocacy-campaigns/{CALL}/outreaches"
     response = client.post(
@@ -114,6 +114,14 @@ def test_a_call_duration_that_is_not_a_whole_number_is_refused(client, duration)
     )
     assert response.status_code == 422
     assert "duration" in response.get_json()["errors"]
+
+
+def test_a_call_duration_written_as_a_whole_float_is_taken(app, client):
+    url = f"/api/v1/advocacy-campaigns/{CALL}/outreaches"
+    response = client.post(url, json=sender("w@example.org", outcome="voicemail", duration=75.0))
+    assert response.status_code == 201
+    with app.app_context():
+        assert set(db.session.scalars(select(Outreach.duration))) == {75}
 
 
 def test_a_call_records_outcome_and_duration(app, client):

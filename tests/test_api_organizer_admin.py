@@ -74,6 +74,8 @@ def test_edit_campaign(app, client, manager):
         ({"status": "archived"}, "status"),
         ({"goal": -1}, "goal"),
         ({"goal": "many"}, "goal"),
+        ({"goal": "10"}, "goal"),
+        ({"goal": 10.5}, "goal"),
         ({"title": ""}, "title"),
         ({"title": "x" * 301}, "title"),
         ({"signature_count": 5}, "signature_count"),
