@@ -115,6 +115,14 @@ def test_helper_names_the_postal_address_of_a_zip_without_members(client):
     assert description["properties"] == ["person.postal_addresses[1].postal_code"]
 
 
+def test_an_advocacy_campaigns_browser_url_is_its_section_of_the_campaign_page(app, client):
+    found = client.get(f"/osdi/v1/advocacy_campaigns/{LETTER}", headers=osdi_token(app))
+    url = found.get_json()["browser_url"]
+    page, _, anchor = url.removeprefix("http://localhost").partition("#")
+    assert page == "/campaigns/nagorno-karabakh-political-prisoners"
+    assert f'id="{anchor}"' in client.get(page).get_data(as_text=True)
+
+
 def test_reads_need_a_token(client):
     assert client.get("/osdi/v1/advocacy_campaigns").status_code == 401
     assert client.get(f"{HELPER}").status_code == 401

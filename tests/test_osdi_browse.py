@@ -235,3 +235,9 @@ def test_the_openapi_document_describes_the_osdi_routes(client):
     post = spec["paths"]["/osdi/v1/people"]["post"]
     assert "application/hal+json" in post["responses"]["200"]["content"]
     assert spec["components"]["securitySchemes"]["osdiApiToken"]["name"] == "OSDI-API-Token"
+
+
+def test_browser_urls_are_on_the_public_address(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://sign.example.org")
+    petition = app.test_client().get(f"{ENTRY}petitions/{PETITION}", headers=osdi_token(app))
+    assert petition.get_json()["browser_url"] == f"https://sign.example.org/petitions/{PETITION}"

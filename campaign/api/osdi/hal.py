@@ -40,8 +40,9 @@ def url(path: str = "", **query) -> str:
 
 
 def browser_url(path: str) -> str:
-    """An absolute URL of this server outside the OSDI root (a native page or the docs)."""
-    return request.url_root.rstrip("/") + path
+    """An absolute URL of a page for people (the website, the docs): on the public address
+    when PUBLIC_BASE_URL names it, since an OSDI client may reach the API at an internal one."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")) + path
 
 
 def link(path: str, title: str | None = None) -> dict:

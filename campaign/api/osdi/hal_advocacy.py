@@ -43,7 +43,8 @@ def campaign_doc(item: AdvocacyCampaign, total: int) -> dict:
         **action_page(item),
         "description": item.description,
         "template": item.script if item.type == "call" else item.template,
-        "browser_url": browser_url(f"/api/v1/advocacy-campaigns/{item.slug}"),
+        # The website shows it, with its form, on its campaign's page.
+        "browser_url": browser_url(f"/campaigns/{item.campaign.slug}#advocacy-{item.slug}-heading"),
         "type": OSDI_TYPES[item.type],
         "total_outreaches": total,
         "targets": [_fixed(t) for t in item.targets],
