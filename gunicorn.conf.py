@@ -44,7 +44,10 @@ PEER = re.compile(r"\bip=\S*?(?=: |$)")
 
 class WithoutPeer(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record: logging reports it as it is
+            return True
         if "ip=" in message:
             record.msg, record.args = PEER.sub("ip=[withheld]", message), ()
         return True
@@ -56,7 +59,9 @@ class PrivateLogger(Logger):
 
     def setup(self, cfg):
         super().setup(cfg)
-        self.error_log.addFilter(WithoutPeer())
+        # setup runs again on every reload (SIGHUP); one filter is enough.
+        if not any(isinstance(f, WithoutPeer) for f in self.error_log.filters):
+            self.error_log.addFilter(WithoutPeer())
 
 
 logger_class = PrivateLogger
