@@ -33,7 +33,7 @@ from campaign.services.emails import canonical_email
 
 SQL = str(write_statements.SIGN.compile(dialect=postgresql.psycopg.dialect()))
 DATABASE_URL = os.environ["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
-SHARDS = 8
+SHARDS = int(os.environ.get("COUNTER_SHARDS", "8"))
 
 
 class Signature(ma.Schema):

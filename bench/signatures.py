@@ -223,6 +223,8 @@ def main() -> None:
         help="sqlite: the quick start's database, a file (the limiter stays on Redis)",
     )
     args = parser.parse_args()
+    if args.minimal and args.backend != "postgres":
+        parser.error("--minimal runs the PostgreSQL statement: use it with --backend postgres")
 
     app_env = {
         **os.environ,
@@ -256,7 +258,7 @@ def main() -> None:
                 env = {**app_env, "DATABASE_URL": db_env["DATABASE_URL"]}
                 if existing:
                     flask(env, "signatures", "load", PETITION, "--fake", str(existing))
-                if args.minimal and args.backend == "postgres":
+                if args.minimal:
                     minimal_env = {**env, "BENCH_MINIMAL_REDIS_URL": REDIS_URL}
                     with gunicorn("minimal_app:app", BENCH, minimal_env, **serve) as (url, _):
                         wrk(url, str(sign_script), args.warmup, *measure[1:])
