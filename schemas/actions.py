@@ -19,9 +19,11 @@ from schemas import Schema
 # stay allowed: the zero-width joiners inside emoji and Persian or Indic names are Cf.
 # As character ranges (Cc is U+0000-001F and U+007F-009F, Cs is U+D800-DFFF): one regex
 # search instead of a category look-up per character.
-REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# A single-line text also refuses Unicode's line and paragraph separators (Zl, Zp), line
+# breaks like any other; a multi-line one turns them into "\n" first.
+REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 REFUSED_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-CONTROL_MESSAGE = "Control characters and lone surrogates are not allowed."
+CONTROL_MESSAGE = "Control characters, line breaks and lone surrogates are not allowed."
 # Refused in every text as well: the two bidirectional overrides, which reverse what an
 # organizer reads after them in lists and exports, and Unicode's noncharacters (never text).
 # The embeddings, isolates and marks that pasted and mixed-direction text carries stay.
@@ -32,9 +34,6 @@ REFUSED_LAYOUT = re.compile("[\u202d\u202e\ufdd0-\ufdef" + NONCHARACTERS + "]")
 LAYOUT_MESSAGE = (
     "Bidirectional overrides (U+202D, U+202E) and Unicode noncharacters are not allowed."
 )
-# Unicode's line and paragraph separators: line breaks in a multi-line text, refused in a
-# single-line one like any other line break.
-SEPARATORS = re.compile("[\u2028\u2029]")
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]*")
 POSTAL_CODE_PATTERN = re.compile(r"[A-Za-z0-9 -]*")
 # The people table's email columns hold this many characters (RFC 5321's path limit).
@@ -57,8 +56,6 @@ class Text(ma.fields.String):
             # U+2029; keep one form. Tabs and line breaks are the only controls it keeps.
             text = text.replace("\r\n", "\n").replace("\u2028", "\n")
             text = text.replace("\u2029", "\n\n")
-        elif SEPARATORS.search(text):
-            raise ma.ValidationError(CONTROL_MESSAGE)
         if (REFUSED_BUT_LINES if self.multiline else REFUSED).search(text):
             raise ma.ValidationError(CONTROL_MESSAGE)
         if REFUSED_LAYOUT.search(text):
@@ -82,7 +79,8 @@ class Email(Text):
             # A Cyrillic look-alike among Latin letters would be another inbox that reads
             # the same: refused rather than guessed at.
             raise ma.ValidationError("The part before @ mixes letters of different scripts.")
-        if len(canonical_email(address)) > MAX_EMAIL_LENGTH:
+        # An ASCII address is its own NFKC form and is already within the length.
+        if not address.isascii() and len(canonical_email(address)) > MAX_EMAIL_LENGTH:
             # Compatibility characters can spell out to many (U+FDFA is 18 letters): the
             # form people are found by must fit as well as the address typed.
             raise ma.ValidationError(

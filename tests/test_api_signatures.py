@@ -177,7 +177,7 @@ def test_control_characters_are_refused(client, name):
     response = client.post(URL, json=signer(given_name=name))
     assert response.status_code == 422
     assert response.get_json()["errors"]["given_name"] == [
-        "Control characters and lone surrogates are not allowed."
+        "Control characters, line breaks and lone surrogates are not allowed."
     ]
 
 

@@ -9,11 +9,12 @@ import pytest
 from schemas.actions import REFUSED, REFUSED_BUT_LINES, REFUSED_LAYOUT, Text
 
 
-def test_refused_ranges_are_exactly_the_control_and_surrogate_categories():
+def test_refused_ranges_are_exactly_the_control_surrogate_and_separator_categories():
     for code in range(sys.maxunicode + 1):
         char = chr(code)
         refused = unicodedata.category(char) in {"Cc", "Cs"}
-        assert bool(REFUSED.search(char)) is refused, hex(code)
+        one_line = refused or unicodedata.category(char) in {"Zl", "Zp"}
+        assert bool(REFUSED.search(char)) is one_line, hex(code)
         assert bool(REFUSED_BUT_LINES.search(char)) is (refused and char not in "\t\n"), hex(code)
 
 
