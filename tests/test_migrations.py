@@ -23,6 +23,15 @@ def empty_database_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
 
+@pytest.fixture
+def alembic_config(empty_database_url):
+    """Alembic's config for an app on the empty database, inside that app's context."""
+    app = create_app(base_config(empty_database_url))
+    with app.app_context():
+        yield app.extensions["migrate"].migrate.get_config()
+        db.engine.dispose()
+
+
 def _tables(app) -> set[str]:
     return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
 
@@ -85,42 +94,36 @@ def _add_then_drop_the_newest(conn, keys: str) -> int:
     return ids[-1]
 
 
-def test_adding_the_letter_kind_keeps_outbox_ids_unique_both_ways(empty_database_url):
-    app = create_app(base_config(empty_database_url))
-    with app.app_context():
-        config = app.extensions["migrate"].migrate.get_config()
-        command.upgrade(config, "8b5d44d1d003")
-        with db.engine.begin() as conn:
-            deleted = _add_then_drop_the_newest(conn, "before")
-        command.upgrade(config, "8eb2bcd32691")
-        with db.engine.begin() as conn:
-            assert _add_outbox_item(conn, "upgraded") > deleted
-            deleted = _add_then_drop_the_newest(conn, "after")
-        command.downgrade(config, "8b5d44d1d003")
-        with db.engine.begin() as conn:
-            assert _add_outbox_item(conn, "downgraded") > deleted
-        db.engine.dispose()
+def test_adding_the_letter_kind_keeps_outbox_ids_unique_both_ways(alembic_config):
+    config = alembic_config
+    command.upgrade(config, "8b5d44d1d003")
+    with db.engine.begin() as conn:
+        deleted = _add_then_drop_the_newest(conn, "before")
+    command.upgrade(config, "8eb2bcd32691")
+    with db.engine.begin() as conn:
+        assert _add_outbox_item(conn, "upgraded") > deleted
+        deleted = _add_then_drop_the_newest(conn, "after")
+    command.downgrade(config, "8b5d44d1d003")
+    with db.engine.begin() as conn:
+        assert _add_outbox_item(conn, "downgraded") > deleted
 
 
 def test_the_skipped_status_keeps_outbox_ids_unique_and_downgrades_to_delivered(
-    empty_database_url,
+    alembic_config,
 ):
-    app = create_app(base_config(empty_database_url))
-    with app.app_context():
-        config = app.extensions["migrate"].migrate.get_config()
-        command.upgrade(config, "5c0e3f1a9b27")
-        with db.engine.begin() as conn:
-            deleted = _add_then_drop_the_newest(conn, "k")
-            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
-                _add_outbox_item(conn, "early", status="skipped")
-        command.upgrade(config, "a3f7c2d9e1b4")
-        with db.engine.begin() as conn:
-            skipped = _add_outbox_item(conn, "k3", status="skipped")
-        assert skipped > deleted
-        command.downgrade(config, "5c0e3f1a9b27")
-        with db.engine.connect() as conn:
-            row = conn.execute(
-                sa.text("SELECT status, delivered_at FROM outbox WHERE id = :id"), {"id": skipped}
-            ).one()
-        assert row.status == "delivered" and row.delivered_at is not None
-        db.engine.dispose()
+    config = alembic_config
+    command.upgrade(config, "5c0e3f1a9b27")
+    with db.engine.begin() as conn:
+        deleted = _add_then_drop_the_newest(conn, "k")
+        with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+            _add_outbox_item(conn, "early", status="skipped")
+    command.upgrade(config, "a3f7c2d9e1b4")
+    with db.engine.begin() as conn:
+        skipped = _add_outbox_item(conn, "k3", status="skipped")
+    assert skipped > deleted
+    command.downgrade(config, "5c0e3f1a9b27")
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            sa.text("SELECT status, delivered_at FROM outbox WHERE id = :id"), {"id": skipped}
+        ).one()
+    assert row.status == "delivered" and row.delivered_at is not None
