@@ -6,7 +6,7 @@ import re
 from flask import Flask, current_app, request
 
 from campaign.errors import abort
-from schemas.actions import CONTROL_MESSAGE
+from schemas import CONTROL_MESSAGE
 
 JSON_TYPES = ("application/json",)
 # Pages linked from email take form posts: the confirm button, one-click unsubscribe (RFC 8058).

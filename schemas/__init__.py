@@ -7,6 +7,10 @@ import copy
 
 import marshmallow as ma
 
+# What every input refuses in its text, in one set of words: the schemas' fields and the
+# request checks that run before them (campaign.hardening) say the same.
+CONTROL_MESSAGE = "Control characters, line breaks and lone surrogates are not allowed."
+
 
 class Schema(ma.Schema):
     """A marshmallow schema whose deep copy is a shallow one, as marshmallow's fields' are.

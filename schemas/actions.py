@@ -12,7 +12,7 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from campaign.services.emails import canonical_email, mixed_scripts
-from schemas import Schema
+from schemas import CONTROL_MESSAGE, Schema
 
 # Cc: C0/C1 controls and DEL (NUL among them, which PostgreSQL cannot store); Cs: lone
 # surrogates, which JSON can spell but no database column can hold. Format characters (Cf)
@@ -23,7 +23,6 @@ from schemas import Schema
 # breaks like any other; a multi-line one turns them into "\n" first.
 REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 REFUSED_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-CONTROL_MESSAGE = "Control characters, line breaks and lone surrogates are not allowed."
 # Refused in every text as well: the two bidirectional overrides, which reverse what an
 # organizer reads after them in lists and exports, and Unicode's noncharacters (never text).
 # The embeddings, isolates and marks that pasted and mixed-direction text carries stay.

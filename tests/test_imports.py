@@ -2,6 +2,9 @@
 functions) and none is longer than a maintainer reads at once."""
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,3 +148,28 @@ def test_no_module_is_longer_than_a_maintainer_reads_at_once():
         if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert not long, f"over {MAX_MODULE_LINES} lines: {long}"
+
+
+def test_every_schema_module_imports_first_in_a_fresh_interpreter():
+    """The schemas import from campaign, whose package imports the app's modules: a module
+    of ours that one of those imports back from schemas would only fail when a schema is the
+    first thing imported (a script, a test, a tool), which the graph above cannot see."""
+    names = sorted(name for name in modules() if name.startswith("schemas"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", f"import {name}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    }
+    failed = {}
+    for name, process in started.items():
+        _, errors = process.communicate(timeout=120)
+        if process.returncode != 0:
+            failed[name] = errors[-800:]
+    assert failed == {}
